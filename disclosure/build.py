@@ -1,0 +1,161 @@
+"""The build, top to bottom: load → validate → assemble → render → write → index.
+
+Each stage hands the next an explicit value. Problems are collected across a whole stage and
+raised together; nothing is written to output/ until every page has rendered, and then the
+new site replaces the old one in one rename.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from . import feeds
+from .catalog import Catalog, load_catalog
+from .content import Content, load_content
+from .model import Model
+from .pages import DataFile, Page
+from .problems import InputError, Problems
+from .render import Renderer, make_environment, theme_dirs
+from .sections import SECTIONS
+from .settings import Settings, load_settings
+from .write import OutputPathError, Staging
+
+MANIFEST = "build-manifest.json"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    source: Path
+    output: Path
+    base_url: str | None = None
+    as_of: dt.date | None = None
+    strict: bool = False
+
+
+@dataclass
+class BuildReport:
+    pages: int = 0
+    files: int = 0
+    bytes: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    warnings: Problems = field(default_factory=Problems)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    settings: Settings
+    catalog: Catalog
+    content: Content
+    problems: Problems  # warnings only, once this exists
+
+
+def default_as_of() -> dt.date:
+    """SOURCE_DATE_EPOCH fixes "today" for reproducible builds, as MkDocs and Debian do."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
+
+
+def load_inputs(source: Path, base_url: str | None = None, strict: bool = False) -> Inputs:
+    """Stages load and validate. Raises InputError with every problem found."""
+    problems = Problems()
+    settings = load_settings(source, problems)
+    if settings is None:
+        raise InputError(problems, "读取站点设置")
+    if base_url:
+        settings = dataclasses.replace(settings, base_url=base_url)
+    catalog = load_catalog(source, settings, problems)
+    content = load_content(source, settings.organiser, problems)
+    if problems.errors or (strict and problems.warnings):
+        raise InputError(problems, "校验数据")
+    return Inputs(settings, catalog, content, problems)
+
+
+def assemble(inputs: Inputs, as_of: dt.date, source: Path) -> tuple[list[Page], list[DataFile]]:
+    model = Model(inputs.settings, inputs.catalog, inputs.content, as_of, source)
+    pages: list[Page] = []
+    files: list[DataFile] = []
+    for section in SECTIONS:
+        contribution = section.contribute(model)
+        pages += contribution.pages
+        files += contribution.files
+    base = inputs.settings.base_url
+    files += [
+        DataFile("sitemap.xml", feeds.sitemap(pages, base)),
+        DataFile("robots.txt", feeds.robots(base)),
+    ]
+    return pages, files
+
+
+def build(options: BuildOptions) -> BuildReport:
+    report = BuildReport()
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        report.seconds[stage] = now - clock
+        clock = now
+
+    source = options.source.resolve()
+    as_of = options.as_of or default_as_of()
+    inputs = load_inputs(source, options.base_url, options.strict)
+    report.warnings = inputs.problems
+    lap("load+validate")
+
+    pages, files = assemble(inputs, as_of, source)
+    lap("assemble")
+
+    renderer = Renderer(make_environment(theme_dirs(source, inputs.settings)), inputs.settings, as_of,
+                        inputs.settings.base_url)
+    staging = Staging.open(options.output)
+    try:
+        _render_pages(renderer, pages, staging)
+        lap("render+write")
+        for data_file in files:
+            staging.write(data_file.path, data_file.content)
+        for theme in theme_dirs(source, inputs.settings):  # the site's own theme first: it wins
+            static = theme / "static"
+            if static.is_dir():
+                for path in sorted(static.rglob("*")):
+                    relative = f"static/{path.relative_to(static).as_posix()}"
+                    if path.is_file() and relative not in staging.written:
+                        staging.write(relative, path.read_bytes())
+        lap("files")
+        staging.commit(MANIFEST)
+    except BaseException:
+        staging.abandon()
+        raise
+    report.pages = len(pages)
+    report.files = len(staging.written)
+    report.bytes = sum(size for size, _ in staging.written.values())
+    lap("commit")
+    return report
+
+
+def _render_pages(renderer: Renderer, pages: list[Page], staging: Staging) -> None:
+    problems = Problems()
+    claimed: dict[str, str] = {}
+    for page in pages:
+        if page.path in claimed:
+            problems.error(page.path, f"两个页面要写入同一路径：“{claimed[page.path]}”和“{page.title}”",
+                           expected="改正重复的编号或名称")
+            continue
+        claimed[page.path] = page.title
+        try:
+            staging.write(page.path, renderer.render(page))
+        except OutputPathError as exc:
+            problems.error(page.path, str(exc))
+        except jinja2.TemplateError as exc:
+            problems.error(getattr(exc, "filename", None) or page.template, f"模板错误：{exc}",
+                           row=getattr(exc, "lineno", None))
+    if problems:
+        raise InputError(problems, "生成页面")

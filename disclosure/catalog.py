@@ -1,0 +1,248 @@
+"""Stages load + validate: every file in data/ becomes typed, cross-checked records.
+
+Where files live (by convention, documented in the README):
+    data/districts.yaml                   旗县区
+    data/companies.{yaml,csv,xlsx}        物业服务企业
+    data/communities.{yaml,csv,xlsx}      住宅小区
+    data/ratings/<any>.{csv,xlsx,yaml}    one file per rating year
+    data/prices/<notice-id>.yaml          one file per price notice
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pypinyin import lazy_pinyin
+
+from . import credit
+from .loading import TABLE_SUFFIXES, RawRow, RawTable, read_table
+from .problems import Problems
+from .records import (
+    COMPANY_MODES,
+    Community,
+    Company,
+    District,
+    PriceAddon,
+    PriceNoticeHeader,
+    PriceRow,
+    Rating,
+    Source,
+)
+from .schema import info
+from .settings import Settings
+from .text import match_key
+from .validation import Lookups, convert_row
+
+SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+CITY_WIDE = "全市"
+
+
+@dataclass(frozen=True)
+class PriceNotice:
+    header: PriceNoticeHeader
+    rows: tuple[PriceRow, ...]
+    addons: tuple[PriceAddon, ...]
+
+    @property
+    def id(self) -> str:
+        return self.header.id
+
+
+@dataclass(frozen=True)
+class Catalog:
+    districts: tuple[District, ...]
+    companies: tuple[Company, ...]
+    communities: tuple[Community, ...]
+    ratings: tuple[Rating, ...]
+    prices: tuple[PriceNotice, ...]
+    files: tuple[Path, ...]  # every data file read, for the serve watcher and dependencies
+
+
+def load_catalog(source: Path, settings: Settings, problems: Problems) -> Catalog:
+    data = source / "data"
+    files: list[Path] = []
+    lookups = Lookups(grades=tuple(g.name for g in settings.credit.grades))
+
+    districts = _load(data, "districts", District, lookups, settings, problems, files)
+    _check_unique(districts, ("code",), problems)
+    for district in districts:
+        spellings = [district.code, district.name, *(district.former_codes or "").replace("；", ";").split(";")]
+        for spelling in filter(None, (s.strip() for s in spellings)):
+            lookups.districts[match_key(spelling)] = district.code
+    lookups.districts[match_key(settings.city_code)] = settings.city_code
+    lookups.district_names = tuple(d.name for d in districts)
+
+    companies = _load(data, "companies", Company, lookups, settings, problems, files)
+    _check_unique(companies, ("code",), problems)
+    _check_unique(companies, ("name",), problems)
+    for company in companies:
+        for name in (company.code, *company.names):
+            lookups.companies.setdefault(match_key(name), company.code)
+
+    communities = [_with_id(c, problems) for c in
+                   _load(data, "communities", Community, lookups, settings, problems, files)]
+    communities = [c for c in communities if c is not None]
+    _check_communities(communities, problems)
+    _check_unique(communities, ("id",), problems)
+    _check_unique(communities, ("district", "name"), problems)
+
+    ratings: list[Rating] = []
+    for path in _files_in(data / "ratings"):
+        files.append(path)
+        ratings.extend(_read(path, source, Rating, lookups, settings, problems))
+    credit.check_ratings(ratings, companies, settings.credit, problems)
+
+    prices = [notice for path in _files_in(data / "prices", (".yaml", ".yml"))
+              if (notice := _load_notice(path, source, lookups, problems, files)) is not None]
+
+    key = lambda record: record.code  # noqa: E731
+    return Catalog(
+        districts=tuple(sorted(districts, key=key)),
+        companies=tuple(sorted(companies, key=key)),
+        communities=tuple(sorted(communities, key=lambda c: c.id)),
+        ratings=tuple(sorted(ratings, key=lambda r: (r.year, r.code))),
+        prices=tuple(sorted(prices, key=lambda n: (n.header.effective, n.id))),
+        files=tuple(sorted(files)),
+    )
+
+
+# --- reading files -----------------------------------------------------------------------
+
+def _files_in(folder: Path, suffixes: tuple[str, ...] = TABLE_SUFFIXES) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix.lower() in suffixes and not p.name.startswith(("~$", ".")))
+
+
+def _load(data: Path, stem: str, cls: type, lookups: Lookups, settings: Settings,
+          problems: Problems, files: list[Path]) -> list[Any]:
+    candidates = [data / f"{stem}{suffix}" for suffix in TABLE_SUFFIXES if (data / f"{stem}{suffix}").exists()]
+    shown = f"data/{stem}.*"
+    if not candidates:
+        problems.error(shown, "缺少数据文件", expected=f"data/{stem}.yaml、.csv 或 .xlsx 之一")
+        return []
+    if len(candidates) > 1:
+        names = "、".join(p.name for p in candidates)
+        problems.error(shown, f"同一数据集有多个文件（{names}），无法确定以哪个为准", expected="只保留一个")
+        return []
+    files.append(candidates[0])
+    return _read(candidates[0], data.parent, cls, lookups, settings, problems)
+
+
+def _read(path: Path, source: Path, cls: type, lookups: Lookups, settings: Settings,
+          problems: Problems) -> list[Any]:
+    shown = path.relative_to(source).as_posix()
+    table = read_table(path, shown, info(cls), problems, sheet=settings.sheets.get(path.stem))
+    return [] if table is None else _records(table, cls, lookups, problems)
+
+
+def _records(table: RawTable, cls: type, lookups: Lookups, problems: Problems,
+             extra: dict[str, Any] | None = None) -> list[Any]:
+    records = []
+    for raw in table.rows:
+        values = convert_row(info(cls), raw.cells, table.file, raw.row, lookups, problems, table.headers)
+        if values is not None:
+            records.append(cls(**values, **(extra or {}), source=Source(table.file, raw.row)))
+    return records
+
+
+def _load_notice(path: Path, source: Path, lookups: Lookups, problems: Problems,
+                 files: list[Path]) -> PriceNotice | None:
+    files.append(path)
+    shown = path.relative_to(source).as_posix()
+    before = len(problems.errors)
+    table = read_table(path, shown, info(PriceRow), problems, rows_key="rows")
+    if table is None:
+        return None
+    meta = dict(table.meta)
+    addon_items = meta.pop("addons", None) or []
+    line = 1
+    header_cells = {k: "" if v is None else str(v.isoformat() if hasattr(v, "isoformat") else v).strip()
+                    for k, v in meta.items()}
+    header_cells["id"] = path.stem
+    unknown = set(header_cells) - {c.key for c in info(PriceNoticeHeader).columns}
+    for key in sorted(unknown):
+        problems.error(shown, "未知的文件信息字段", column=key,
+                       expected="、".join(c.key for c in info(PriceNoticeHeader).columns))
+    for col in info(PriceNoticeHeader).columns:
+        header_cells.setdefault(col.key, "")
+    header_values = convert_row(info(PriceNoticeHeader), header_cells, shown, line, lookups, problems, {})
+    if header_values and not SAFE_ID.match(path.stem):
+        problems.error(shown, "价格文件名只能用小写字母、数字和连字符（用作网址）", value=path.stem)
+    if header_values and header_values["effective"] < header_values["issued"]:
+        problems.error(shown, "施行日期早于发布日期", column="effective",
+                       value=header_values["effective"].isoformat(),
+                       expected=f"不早于发布日期 {header_values['issued'].isoformat()}")
+    price_lookups = dataclasses.replace(lookups, districts={**lookups.districts, match_key(CITY_WIDE): CITY_WIDE})
+    rows = _records(table, PriceRow, price_lookups, problems, {"notice": path.stem})
+    addon_table = RawTable(file=shown)
+    for item in addon_items if isinstance(addon_items, list) else []:
+        if isinstance(item, dict):
+            row = item.pop("__line__", 0)
+            cells = {c.key: "" for c in info(PriceAddon).columns}
+            cells.update({k: str(v).strip() for k, v in item.items() if v is not None})
+            addon_table.rows.append(RawRow(row, cells))
+    addons = _records(addon_table, PriceAddon, lookups, problems, {"notice": path.stem})
+    _check_prices(rows, addons, shown, problems)
+    if len(problems.errors) > before or header_values is None:
+        return None
+    return PriceNotice(PriceNoticeHeader(**header_values, source=Source(shown, line)), tuple(rows), tuple(addons))
+
+
+# --- checks across rows ------------------------------------------------------------------------
+
+def _with_id(community: Community, problems: Problems) -> Community | None:
+    assert community.source is not None
+    if community.id:
+        ident = community.id.strip().lower()
+        if not SAFE_ID.match(ident):
+            problems.error(community.source.file, "项目编号只能用小写字母、数字和连字符（用作网址）",
+                           row=community.source.row, column="项目编号", value=community.id,
+                           expected="如 150802-jinyuan")
+            return None
+    else:
+        slug = "".join(lazy_pinyin(community.name, errors="ignore"))
+        slug = re.sub(r"[^a-z0-9]+", "", slug.lower())[:60] or "xiaoqu"
+        ident = f"{community.district}-{slug}"
+    return dataclasses.replace(community, id=ident)
+
+
+def _check_communities(communities: list[Community], problems: Problems) -> None:
+    for c in communities:
+        assert c.source is not None
+        where = {"row": c.source.row}
+        if c.mode in COMPANY_MODES:
+            for key, label in (("company", "物业服务企业"), ("fee", "物业费标准"), ("service_grade", "服务等级")):
+                if getattr(c, key) in (None, ""):
+                    problems.error(c.source.file, f"管理方式为“{c.mode}”时必须填写", column=label, **where)
+        elif c.mode == "无物业" and c.company:
+            problems.error(c.source.file, "管理方式为“无物业”，却填写了物业服务企业", column="物业服务企业",
+                           value=c.company, expected="清空该企业，或改正管理方式", **where)
+
+
+def _check_unique(records: list[Any], keys: tuple[str, ...], problems: Problems) -> None:
+    counts = Counter(tuple(getattr(r, k) for k in keys) for r in records)
+    labels = "、".join(type(records[0]).INFO.column(k).label for k in keys) if records else ""
+    for record in records:
+        value = tuple(getattr(record, k) for k in keys)
+        if counts[value] > 1:
+            others = [r.source.row for r in records if tuple(getattr(r, k) for k in keys) == value and r is not record]
+            problems.error(record.source.file, f"{labels}重复（另见第 {'、'.join(map(str, others))} 行）",
+                           row=record.source.row, column=labels, value=" / ".join(map(str, value)))
+
+
+def _check_prices(rows: list[PriceRow], addons: list[PriceAddon], shown: str, problems: Problems) -> None:
+    for item in [*rows, *addons]:
+        assert item.source is not None
+        if item.min > item.max:
+            problems.error(shown, "最低价高于最高价", row=item.source.row, column="min",
+                           value=f"{item.min:g} > {item.max:g}", expected="最低价 ≤ 最高价")
+    _check_unique(rows, ("district", "building_type", "grade"), problems)
+    _check_unique(addons, ("item",), problems)
+

@@ -1,0 +1,99 @@
+"""Downloads: each dataset as CSV (UTF-8 with BOM, for Excel), XLSX and JSON, plus one JSON per record.
+
+Columns are exactly the dataset's public columns, in declared order, with Chinese headers.
+XLSX files are re-zipped with fixed timestamps so two builds give identical bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+from typing import Any
+
+import openpyxl
+
+from .model import Model
+from .schema import Column, DatasetInfo
+
+
+def cell_value(model: Model, col: Column, value: Any) -> Any:
+    """The published form of a value: names for district and company references."""
+    if value is None:
+        return ""
+    if col.check == "district":
+        return model.district_name(value)
+    if col.check == "company":
+        company = model.companies.get(value)
+        return company.name if company else value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def table(model: Model, info: DatasetInfo, records: list[Any] | tuple[Any, ...]) -> tuple[list[str], list[list[Any]]]:
+    columns = info.public_columns
+    headers = [c.header() for c in columns]
+    rows = [[cell_value(model, c, getattr(r, c.key)) for c in columns] for r in records]
+    return headers, rows
+
+
+def record_json(model: Model, info: DatasetInfo, record: Any) -> bytes:
+    data = {c.key: cell_value(model, c, getattr(record, c.key)) for c in info.public_columns}
+    return _json(data)
+
+
+def to_csv(headers: list[str], rows: list[list[Any]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows([_text(v) for v in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_json(info: DatasetInfo, rows: list[list[Any]]) -> bytes:
+    keys = [c.key for c in info.public_columns]
+    return _json([dict(zip(keys, row, strict=True)) for row in rows])
+
+
+def to_xlsx(title: str, headers: list[str], rows: list[list[Any]], when: dt.date) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(headers, start=1):
+        width = max([len(str(header)) * 2 + 2] + [len(str(r[index - 1])) + 2 for r in rows[:200]])
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = min(width, 60)
+    moment = dt.datetime(when.year, when.month, when.day)
+    book.properties.created = moment
+    book.properties.modified = moment
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _fixed_zip(buffer.getvalue(), moment)
+
+
+def _fixed_zip(data: bytes, moment: dt.datetime) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=moment.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(item.filename))
+    return out.getvalue()
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}" if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _json(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

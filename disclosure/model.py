@@ -1,0 +1,134 @@
+"""Stage assemble, part one: the validated records joined into one read-only model.
+
+Everything date-dependent is decided here from ``as_of`` (the build's notion of today), so
+templates never look at a clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from pypinyin import Style, lazy_pinyin
+
+from .catalog import CITY_WIDE, Catalog, PriceNotice
+from .content import Content
+from .credit import ListStatus, black_status
+from .records import Community, Company, District, Rating
+from .settings import RatingYear, Settings
+
+
+def pinyin_key(name: str) -> tuple[str, str]:
+    """Sort Chinese names the way a reader expects: by pinyin, then by the characters."""
+    return (" ".join(lazy_pinyin(name, style=Style.TONE3, errors="default")), name)
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """One company on one year's red or black list, with the projects named on the list."""
+
+    rating: Rating
+    company: Company
+    projects: tuple[str, ...]
+    status: ListStatus
+
+
+@dataclass(frozen=True)
+class Model:
+    settings: Settings
+    catalog: Catalog
+    content: Content
+    as_of: dt.date
+    source: Path  # the site folder, for files copied as they are (attachments)
+
+    # --- lookups ---------------------------------------------------------------------------
+    @cached_property
+    def districts(self) -> dict[str, District]:
+        return {d.code: d for d in self.catalog.districts}
+
+    @cached_property
+    def companies(self) -> dict[str, Company]:
+        return {c.code: c for c in self.catalog.companies}
+
+    @cached_property
+    def companies_sorted(self) -> tuple[Company, ...]:
+        return tuple(sorted(self.catalog.companies, key=lambda c: pinyin_key(c.name)))
+
+    @cached_property
+    def communities_by_company(self) -> dict[str, tuple[Community, ...]]:
+        grouped: dict[str, list[Community]] = defaultdict(list)
+        for community in self.catalog.communities:
+            if community.company:
+                grouped[community.company].append(community)
+        return {k: tuple(sorted(v, key=lambda c: pinyin_key(c.name))) for k, v in grouped.items()}
+
+    @cached_property
+    def communities_by_district(self) -> dict[str, tuple[Community, ...]]:
+        grouped: dict[str, list[Community]] = defaultdict(list)
+        for community in self.catalog.communities:
+            grouped[community.district].append(community)
+        return {k: tuple(sorted(v, key=lambda c: (pinyin_key(c.street), pinyin_key(c.name))))
+                for k, v in grouped.items()}
+
+    @cached_property
+    def ratings_by_company(self) -> dict[str, tuple[Rating, ...]]:
+        grouped: dict[str, list[Rating]] = defaultdict(list)
+        for rating in self.catalog.ratings:
+            grouped[rating.code].append(rating)
+        return {k: tuple(sorted(v, key=lambda r: r.year)) for k, v in grouped.items()}
+
+    @cached_property
+    def rating_years(self) -> tuple[RatingYear, ...]:
+        """Years with results that are published by ``as_of``, oldest first."""
+        rated = {r.year for r in self.catalog.ratings}
+        return tuple(sorted((y for y in self.settings.credit.years
+                             if y.year in rated and y.published <= self.as_of), key=lambda y: y.year))
+
+    @property
+    def current_year(self) -> RatingYear | None:
+        return self.rating_years[-1] if self.rating_years else None
+
+    def ratings_of_year(self, year: int) -> tuple[Rating, ...]:
+        return tuple(r for r in self.catalog.ratings if r.year == year)
+
+    def latest_rating(self, code: str) -> Rating | None:
+        published = {y.year for y in self.rating_years}
+        ratings = [r for r in self.ratings_by_company.get(code, ()) if r.year in published]
+        return ratings[-1] if ratings else None
+
+    # --- lists -----------------------------------------------------------------------------
+    def list_entries(self, year: int, which: str) -> tuple[ListEntry, ...]:
+        entries = []
+        for rating in self.ratings_of_year(year):
+            if rating.list != which:
+                continue
+            if rating.projects:
+                projects = tuple(p.strip() for p in rating.projects.replace("；", ";").split(";") if p.strip())
+            else:
+                projects = tuple(c.name for c in self.communities_by_company.get(rating.code, ()))
+            status = black_status(rating, self.as_of) if which == "黑榜" else ListStatus("公示中")
+            entries.append(ListEntry(rating, self.companies[rating.code], projects, status))
+        return tuple(sorted(entries, key=lambda e: (-e.rating.score, pinyin_key(e.company.name))))
+
+    # --- prices ----------------------------------------------------------------------------
+    @property
+    def price_notice_in_force(self) -> PriceNotice | None:
+        in_force = [n for n in self.catalog.prices if n.header.effective <= self.as_of]
+        return in_force[-1] if in_force else None
+
+    def price_range(self, notice: PriceNotice, district: str, building_type: str, grade: str):
+        """The applicable row: the district's own, else the city-wide one."""
+        for wanted in (district, CITY_WIDE):
+            for row in notice.rows:
+                if (row.district, row.building_type, row.grade) == (wanted, building_type, grade):
+                    return row
+        return None
+
+    def district_name(self, code: str) -> str:
+        if code == CITY_WIDE:
+            return CITY_WIDE
+        district = self.districts.get(code)
+        return district.name if district else code

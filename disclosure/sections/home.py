@@ -1,0 +1,27 @@
+"""The home page and the site's fixed pages: 404 and the about-the-data page."""
+
+from __future__ import annotations
+
+from ..model import Model
+from ..pages import Contribution, Page
+
+
+def contribute(model: Model) -> Contribution:
+    return Contribution(pages=_pages(model))
+
+
+def _pages(model: Model) -> list[Page]:
+    year = model.current_year
+    red = black = ()
+    if year is not None:
+        red = tuple(e for e in model.list_entries(year.year, "红榜") if e.status.current)
+        black = tuple(e for e in model.list_entries(year.year, "黑榜") if e.status.current)
+    home = Page(
+        "index.html", "home.html", model.settings.title,
+        {"year": year, "red": red, "black": black, "notice": model.price_notice_in_force,
+         "notices": model.content.notices[:6], "districts": sorted(model.districts.values(), key=lambda d: d.code),
+         "counts": {"companies": len(model.catalog.companies), "communities": len(model.catalog.communities)}},
+        column="首页", column_description=model.settings.title, column_type="首页",
+    )
+    missing = Page("404.html", "404.html", "页面未找到", {}, in_sitemap=False)
+    return [home, missing]

@@ -1,0 +1,75 @@
+"""Stage write: everything goes into a fresh staging folder, swapped in only at the end.
+
+A failed or killed build leaves the previous output/ as it was: the staging folder sits
+beside output/ and only a rename makes it live. No path may leave the staging folder,
+whatever a record id contains, and two files claiming one path is an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+
+class OutputPathError(ValueError):
+    pass
+
+
+@dataclass
+class Staging:
+    target: Path  # the live output folder
+    folder: Path  # where this build writes
+    written: dict[str, tuple[int, str]] = field(default_factory=dict)  # path -> (size, sha256)
+
+    @classmethod
+    def open(cls, target: Path) -> Staging:
+        target = target.resolve()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+        return cls(target, folder)
+
+    def safe_path(self, relative: str) -> Path:
+        """The file's place in staging; anything that would escape it is refused."""
+        pure = PurePosixPath(relative)
+        if pure.is_absolute() or ".." in pure.parts or "\\" in relative or not pure.parts or "\x00" in relative:
+            raise OutputPathError(f"拒绝写出 output/ 以外的路径：{relative!r}")
+        path = (self.folder / pure).resolve()
+        if self.folder.resolve() not in path.parents:
+            raise OutputPathError(f"拒绝写出 output/ 以外的路径：{relative!r}")
+        return path
+
+    def write(self, relative: str, content: bytes | str) -> None:
+        if relative in self.written:
+            raise OutputPathError(f"两个页面要写入同一路径：{relative}")
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        path = self.safe_path(relative)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self.written[relative] = (len(data), hashlib.sha256(data).hexdigest())
+
+    def copy_tree(self, source: Path, prefix: str) -> None:
+        for path in sorted(source.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                self.write(f"{prefix}/{path.relative_to(source).as_posix()}", path.read_bytes())
+
+    def manifest(self) -> bytes:
+        files = [{"path": p, "bytes": size, "sha256": digest} for p, (size, digest) in sorted(self.written.items())]
+        return (json.dumps({"files": files}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+    def commit(self, manifest_name: str) -> None:
+        """Write the manifest, then swap staging in for the live folder."""
+        self.write(manifest_name, self.manifest())
+        os.chmod(self.folder, 0o755)  # noqa: S103 - a public website must be readable by the web server
+        old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
+        if self.target.exists():
+            os.replace(self.target, old)
+        os.replace(self.folder, self.target)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
