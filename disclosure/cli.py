@@ -44,11 +44,22 @@ def parser() -> argparse.ArgumentParser:
     with_source(s)
     s.add_argument("--port", type=int, default=8000, help="端口，默认 8000")
     s.add_argument("--as-of", type=_date, default=None, help="按哪一天生成（YYYY-MM-DD）")
+
+    for command in EXTRA_COMMANDS:
+        command.add_parser(commands, with_source)
     return main
+
+
+# Further commands live in their own modules, each with add_parser(commands, with_source)
+# and run(args) -> exit code; the name of the subcommand is the module's COMMAND.
+EXTRA_COMMANDS: tuple = ()
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    for command in EXTRA_COMMANDS:
+        if args.command == command.COMMAND:
+            return command.run(args)
     source = args.source.resolve()
     if not (source / "site.yaml").is_file():
         print(f"错误：{source} 下没有 site.yaml，请用 --source 指定站点目录", file=sys.stderr)
