@@ -5,7 +5,7 @@ Where files live (by convention, documented in the README):
     data/companies.{yaml,csv,xlsx}        物业服务企业
     data/communities.{yaml,csv,xlsx}      住宅小区
     data/ratings/<any>.{csv,xlsx,yaml}    one file per rating year
-    data/prices/<notice-id>.yaml          one file per price notice
+    data/prices/<notice-id>.{yaml,csv,xlsx}  one file per price notice (see prices.py)
 """
 
 from __future__ import annotations
@@ -19,17 +19,14 @@ from typing import Any
 
 from pypinyin import lazy_pinyin
 
-from . import credit
-from .loading import TABLE_SUFFIXES, RawRow, RawTable, read_table
+from . import credit, prices
+from .loading import TABLE_SUFFIXES, RawTable, read_table
 from .problems import Problems
 from .records import (
     COMPANY_MODES,
     Community,
     Company,
     District,
-    PriceAddon,
-    PriceNoticeHeader,
-    PriceRow,
     Rating,
     Source,
 )
@@ -39,18 +36,8 @@ from .text import match_key
 from .validation import Lookups, convert_row
 
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-CITY_WIDE = "全市"
-
-
-@dataclass(frozen=True)
-class PriceNotice:
-    header: PriceNoticeHeader
-    rows: tuple[PriceRow, ...]
-    addons: tuple[PriceAddon, ...]
-
-    @property
-    def id(self) -> str:
-        return self.header.id
+CITY_WIDE = prices.CITY_WIDE  # re-exported: the model and sections import it from here
+PriceNotice = prices.PriceNotice
 
 
 @dataclass(frozen=True)
@@ -88,6 +75,7 @@ def load_catalog(source: Path, settings: Settings, problems: Problems) -> Catalo
                    _load(data, "communities", Community, lookups, settings, problems, files)]
     communities = [c for c in communities if c is not None]
     _check_communities(communities, problems)
+    prices.check_community_fees(communities, problems)
     _check_unique(communities, ("id",), problems)
     _check_unique(communities, ("district", "name"), problems)
 
@@ -95,10 +83,10 @@ def load_catalog(source: Path, settings: Settings, problems: Problems) -> Catalo
     for path in _files_in(data / "ratings"):
         files.append(path)
         ratings.extend(_read(path, source, Rating, lookups, settings, problems))
-    credit.check_ratings(ratings, companies, settings.credit, problems)
+    credit.check_ratings(ratings, companies, settings.credit, problems, lookups.rejected)
+    credit.check_projects(ratings, communities, problems)
 
-    prices = [notice for path in _files_in(data / "prices", (".yaml", ".yml"))
-              if (notice := _load_notice(path, source, lookups, problems, files)) is not None]
+    notices = prices.load_notices(data / "prices", source, lookups, problems, files)
 
     key = lambda record: record.code  # noqa: E731
     return Catalog(
@@ -106,7 +94,7 @@ def load_catalog(source: Path, settings: Settings, problems: Problems) -> Catalo
         companies=tuple(sorted(companies, key=key)),
         communities=tuple(sorted(communities, key=lambda c: c.id)),
         ratings=tuple(sorted(ratings, key=lambda r: (r.year, r.code))),
-        prices=tuple(sorted(prices, key=lambda n: (n.header.effective, n.id))),
+        prices=tuple(notices),
         files=tuple(sorted(files)),
     )
 
@@ -149,50 +137,11 @@ def _records(table: RawTable, cls: type, lookups: Lookups, problems: Problems,
         values = convert_row(info(cls), raw.cells, table.file, raw.row, lookups, problems, table.headers)
         if values is not None:
             records.append(cls(**values, **(extra or {}), source=Source(table.file, raw.row)))
+        else:
+            # Others may refer to this row's record; its own error is the one to fix, so
+            # references to it are not reported again as "missing".
+            lookups.rejected.update(match_key(raw.cells.get(k, "")) for k in ("name", "code") if raw.cells.get(k))
     return records
-
-
-def _load_notice(path: Path, source: Path, lookups: Lookups, problems: Problems,
-                 files: list[Path]) -> PriceNotice | None:
-    files.append(path)
-    shown = path.relative_to(source).as_posix()
-    before = len(problems.errors)
-    table = read_table(path, shown, info(PriceRow), problems, rows_key="rows")
-    if table is None:
-        return None
-    meta = dict(table.meta)
-    addon_items = meta.pop("addons", None) or []
-    line = 1
-    header_cells = {k: "" if v is None else str(v.isoformat() if hasattr(v, "isoformat") else v).strip()
-                    for k, v in meta.items()}
-    header_cells["id"] = path.stem
-    unknown = set(header_cells) - {c.key for c in info(PriceNoticeHeader).columns}
-    for key in sorted(unknown):
-        problems.error(shown, "未知的文件信息字段", column=key,
-                       expected="、".join(c.key for c in info(PriceNoticeHeader).columns))
-    for col in info(PriceNoticeHeader).columns:
-        header_cells.setdefault(col.key, "")
-    header_values = convert_row(info(PriceNoticeHeader), header_cells, shown, line, lookups, problems, {})
-    if header_values and not SAFE_ID.match(path.stem):
-        problems.error(shown, "价格文件名只能用小写字母、数字和连字符（用作网址）", value=path.stem)
-    if header_values and header_values["effective"] < header_values["issued"]:
-        problems.error(shown, "施行日期早于发布日期", column="effective",
-                       value=header_values["effective"].isoformat(),
-                       expected=f"不早于发布日期 {header_values['issued'].isoformat()}")
-    price_lookups = dataclasses.replace(lookups, districts={**lookups.districts, match_key(CITY_WIDE): CITY_WIDE})
-    rows = _records(table, PriceRow, price_lookups, problems, {"notice": path.stem})
-    addon_table = RawTable(file=shown)
-    for item in addon_items if isinstance(addon_items, list) else []:
-        if isinstance(item, dict):
-            row = item.pop("__line__", 0)
-            cells = {c.key: "" for c in info(PriceAddon).columns}
-            cells.update({k: str(v).strip() for k, v in item.items() if v is not None})
-            addon_table.rows.append(RawRow(row, cells))
-    addons = _records(addon_table, PriceAddon, lookups, problems, {"notice": path.stem})
-    _check_prices(rows, addons, shown, problems)
-    if len(problems.errors) > before or header_values is None:
-        return None
-    return PriceNotice(PriceNoticeHeader(**header_values, source=Source(shown, line)), tuple(rows), tuple(addons))
 
 
 # --- checks across rows ------------------------------------------------------------------------
@@ -207,7 +156,7 @@ def _with_id(community: Community, problems: Problems) -> Community | None:
                            expected="如 150802-jinyuan")
             return None
     else:
-        slug = "".join(lazy_pinyin(community.name, errors="ignore"))
+        slug = "".join(lazy_pinyin(community.name))  # digits and Latin letters are kept as written
         slug = re.sub(r"[^a-z0-9]+", "", slug.lower())[:60] or "xiaoqu"
         ident = f"{community.district}-{slug}"
     return dataclasses.replace(community, id=ident)
@@ -235,14 +184,3 @@ def _check_unique(records: list[Any], keys: tuple[str, ...], problems: Problems)
             others = [r.source.row for r in records if tuple(getattr(r, k) for k in keys) == value and r is not record]
             problems.error(record.source.file, f"{labels}重复（另见第 {'、'.join(map(str, others))} 行）",
                            row=record.source.row, column=labels, value=" / ".join(map(str, value)))
-
-
-def _check_prices(rows: list[PriceRow], addons: list[PriceAddon], shown: str, problems: Problems) -> None:
-    for item in [*rows, *addons]:
-        assert item.source is not None
-        if item.min > item.max:
-            problems.error(shown, "最低价高于最高价", row=item.source.row, column="min",
-                           value=f"{item.min:g} > {item.max:g}", expected="最低价 ≤ 最高价")
-    _check_unique(rows, ("district", "building_type", "grade"), problems)
-    _check_unique(addons, ("item",), problems)
-

@@ -7,6 +7,7 @@ a unit in brackets), an alias or the English key; a title row above the header i
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import re
@@ -15,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-import pandas as pd
 import yaml
 from charset_normalizer import from_bytes
 
@@ -49,15 +49,15 @@ def read_table(path: Path, shown: str, info: DatasetInfo, problems: Problems,
     if suffix in (".yaml", ".yml"):
         return _read_yaml(path, shown, info, problems, rows_key)
     if suffix == ".csv":
-        grid = _read_csv(path, shown, problems)
+        grid = read_csv_grid(path, shown, problems)
     elif suffix == ".xlsx":
-        grid = _read_xlsx(path, shown, problems, sheet)
+        grid = read_xlsx_grid(path, shown, problems, sheet)
     else:
         problems.error(shown, "不支持的文件类型", value=suffix, expected="、".join(TABLE_SUFFIXES))
         return None
     if grid is None:
         return None
-    return _table_from_grid(grid, shown, info, problems)
+    return table_from_grid(grid, shown, info, problems)
 
 
 # --- CSV -------------------------------------------------------------------------------
@@ -76,25 +76,29 @@ def decode(data: bytes) -> tuple[str, str] | None:
     return str(best), best.encoding.upper()
 
 
-def _read_csv(path: Path, shown: str, problems: Problems) -> list[tuple[int, list[str]]] | None:
+def read_csv_grid(path: Path, shown: str, problems: Problems) -> list[tuple[int, list[str]]] | None:
+    """Rows with the line each starts on; rows may differ in length (a lone title line)."""
     decoded = decode(path.read_bytes())
     if decoded is None:
         problems.error(shown, "无法识别文件编码", expected="UTF-8 或 GBK/GB18030 编码的 CSV")
         return None
     text, _ = decoded
+    reader = csv.reader(io.StringIO(text, newline=""))
+    grid = []
+    start = 1
     try:
-        frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, skipinitialspace=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        problems.error(shown, f"CSV 格式有误：{exc}")
+        for values in reader:
+            grid.append((start, values))
+            start = reader.line_num + 1  # a quoted cell may span lines
+    except csv.Error as exc:
+        problems.error(shown, f"CSV 格式有误：{exc}", row=reader.line_num)
         return None
-    # Without multi-line cells, a frame's position is the line number a spreadsheet shows.
-    return [(index + 1, list(values)) for index, values in enumerate(frame.itertuples(index=False))]
+    return grid
 
 
 # --- XLSX ------------------------------------------------------------------------------
 
-def _read_xlsx(path: Path, shown: str, problems: Problems,
+def read_xlsx_grid(path: Path, shown: str, problems: Problems,
                sheet: str | None) -> list[tuple[int, list[str]]] | None:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -150,7 +154,7 @@ def _recognise(header: str, index: dict[str, str]) -> str | None:
     return index.get(stripped)
 
 
-def _table_from_grid(grid: list[tuple[int, list[str]]], shown: str, info: DatasetInfo,
+def table_from_grid(grid: list[tuple[int, list[str]]], shown: str, info: DatasetInfo,
                      problems: Problems) -> RawTable | None:
     index = header_index(info)
     header_at = None

@@ -89,7 +89,20 @@ class Community:
     floor_area: float = column("建筑面积", "number", required=True, minimum=1, unit="平方米",
                                aliases=("总建筑面积", "floor_area"))
     fee: float = column("物业费标准", "number", minimum=0, maximum=20, unit="元/平方米·月",
-                        aliases=("物业费", "收费标准", "fee"))
+                        aliases=("物业费", "收费标准", "fee"), description="“房屋类型”一列所填类型的物业费")
+    # A community with several kinds of building has a fee for each: the main kind's fee stays in
+    # 物业费标准, the others go in these optional columns, so a one-kind sheet needs none of them.
+    fee_multistorey: float = column("多层物业费", "number", minimum=0, maximum=20, unit="元/平方米·月",
+                                    aliases=("多层物业费标准", "fee_multistorey"),
+                                    description="小区另有多层住宅时填写；可留空")
+    fee_midrise: float = column("小高层物业费", "number", minimum=0, maximum=20, unit="元/平方米·月",
+                                aliases=("小高层物业费标准", "fee_midrise"),
+                                description="小区另有小高层住宅时填写；可留空")
+    fee_highrise: float = column("高层物业费", "number", minimum=0, maximum=20, unit="元/平方米·月",
+                                 aliases=("高层物业费标准", "fee_highrise"),
+                                 description="小区另有高层住宅时填写；可留空")
+    fee_villa: float = column("别墅物业费", "number", minimum=0, maximum=20, unit="元/平方米·月",
+                              aliases=("别墅物业费标准", "fee_villa"), description="小区另有别墅时填写；可留空")
     service_grade: str = column("服务等级", enum=SERVICE_GRADES, aliases=("service_grade",))
     committee: str = column("业主委员会", required=True, enum=COMMITTEES,
                             aliases=("业委会", "业主组织", "committee"),
@@ -102,6 +115,16 @@ class Community:
                                  aliases=("满意率", "satisfaction"))
     service_content: str = column("服务内容", aliases=("服务标准", "service_content"))
     source: Source | None = None
+
+    @property
+    def fees(self) -> tuple[tuple[str, float], ...]:
+        """(building type, fee) for every kind of building with a fee: the main kind first."""
+        by_type = dict(zip(BUILDING_TYPES, (self.fee_multistorey, self.fee_midrise, self.fee_highrise,
+                                            self.fee_villa), strict=True))
+        main = self.fee if self.fee is not None else by_type.get(self.building_type)
+        result = [(self.building_type, main)] if main is not None else []
+        result += [(kind, fee) for kind, fee in by_type.items() if fee is not None and kind != self.building_type]
+        return tuple(result)
 
 
 @dataset(
@@ -138,12 +161,14 @@ class Rating:
 )
 class PriceRow:
     notice: str = column("文件编号", aliases=("notice",), description="所属价格文件（文件名）")
-    district: str = column("适用区域", required=True, check="district", aliases=("旗县区", "district"),
+    district: str = column("适用区域", required=True, check="district", aliases=("旗县区", "区域", "district"),
                            description="旗县区名称或“全市”")
     building_type: str = column("房屋类型", required=True, enum=BUILDING_TYPES, aliases=("building_type",))
     grade: str = column("服务等级", required=True, enum=SERVICE_GRADES, aliases=("grade",))
-    min: float = column("最低价", "number", required=True, minimum=0.01, unit="元/平方米·月", aliases=("min",))
-    max: float = column("最高价", "number", required=True, minimum=0.01, unit="元/平方米·月", aliases=("max",))
+    min: float = column("最低价", "number", required=True, minimum=0.01, unit="元/平方米·月",
+                        aliases=("最低价格", "下限", "min"))
+    max: float = column("最高价", "number", required=True, minimum=0.01, unit="元/平方米·月",
+                        aliases=("最高价格", "上限", "max"))
     source: Source | None = None
 
 
@@ -174,9 +199,11 @@ class PriceNoticeHeader:
          ("notice", "item"))
 class PriceAddon:
     notice: str = column("文件编号", aliases=("notice",))
-    item: str = column("项目", required=True, aliases=("item",))
-    min: float = column("最低价", "number", required=True, minimum=0.01, unit="元/平方米·月", aliases=("min",))
-    max: float = column("最高价", "number", required=True, minimum=0.01, unit="元/平方米·月", aliases=("max",))
+    item: str = column("项目", required=True, aliases=("附加项目", "另行计收项目", "item"))
+    min: float = column("最低价", "number", required=True, minimum=0.01, unit="元/平方米·月",
+                        aliases=("最低价格", "下限", "min"))
+    max: float = column("最高价", "number", required=True, minimum=0.01, unit="元/平方米·月",
+                        aliases=("最高价格", "上限", "max"))
     note: str = column("说明", aliases=("note",))
     source: Source | None = None
 

@@ -19,7 +19,9 @@ from .text import fold, match_key
 
 # --- personal data guard -------------------------------------------------------------------
 
-_MOBILE = re.compile(r"(?<![\d*])1[3-9]\d{9}(?![\d*])")
+# Eleven digits from 13x to 19x, not part of a longer number: a filing number such as
+# 15081599004-00001 or 15081599004号 (公安机关备案号) is not a phone.
+_MOBILE = re.compile(r"(?<![\d*-])1[3-9]\d{9}(?![\d*-]|号)")
 _ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -55,6 +57,7 @@ class Lookups:
     companies: dict[str, str] = field(default_factory=dict)  # code, name, former name -> code
     grades: tuple[str, ...] = ()
     district_names: tuple[str, ...] = ()
+    rejected: set[str] = field(default_factory=set)  # spellings of records whose own row failed
 
 
 # --- scalar conversion ---------------------------------------------------------------------
@@ -72,6 +75,10 @@ _MASKED_MOBILE = re.compile(r"^1[3-9]\d\*{4}\d{4}$")
 
 class Invalid(ValueError):
     """A value that does not fit; the text says why, in Chinese."""
+
+
+class RefersToRejected(ValueError):
+    """A reference to a record whose own row failed: the row is dropped, nothing is reported."""
 
 
 def parse_date(text: str) -> dt.date:
@@ -142,6 +149,8 @@ def _check(col: Column, value: Any, lookups: Lookups) -> Any:
         return code
     if col.check == "company":
         code = lookups.companies.get(match_key(value))
+        if code is None and match_key(value) in lookups.rejected:
+            raise RefersToRejected(value)
         if code is None:
             raise Invalid("在企业名录（data/companies）中找不到该企业")
         return code
@@ -188,6 +197,9 @@ def convert_row(info: DatasetInfo, cells: dict[str, str], file: str, row: int, l
             _bounds(col, value)
         except Invalid as exc:
             problems.error(file, str(exc), row=row, column=shown, value=text, expected=_expected(col, lookups))
+            ok = False
+            continue
+        except RefersToRejected:
             ok = False
             continue
         if col.type == "string" and col.check not in ("credit_code",):

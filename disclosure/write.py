@@ -33,24 +33,50 @@ class Staging:
         folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
         return cls(target, folder)
 
-    def safe_path(self, relative: str) -> Path:
-        """The file's place in staging; anything that would escape it is refused."""
+    @staticmethod
+    def check_relative(relative: str) -> PurePosixPath:
         pure = PurePosixPath(relative)
         if pure.is_absolute() or ".." in pure.parts or "\\" in relative or not pure.parts or "\x00" in relative:
             raise OutputPathError(f"拒绝写出 output/ 以外的路径：{relative!r}")
-        path = (self.folder / pure).resolve()
+        return pure
+
+    def safe_path(self, relative: str) -> Path:
+        """The file's place in staging; anything that would escape it is refused."""
+        path = (self.folder / self.check_relative(relative)).resolve()
         if self.folder.resolve() not in path.parents:
             raise OutputPathError(f"拒绝写出 output/ 以外的路径：{relative!r}")
         return path
 
     def write(self, relative: str, content: bytes | str) -> None:
-        if relative in self.written:
-            raise OutputPathError(f"两个页面要写入同一路径：{relative}")
+        self._claim(relative)
+        self.record(relative, *self.put(relative, content))
+
+    def put(self, relative: str, content: bytes | str) -> tuple[int, str]:
+        """Write one file without bookkeeping (worker processes do this); returns size and digest."""
         data = content.encode("utf-8") if isinstance(content, str) else content
         path = self.safe_path(relative)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-        self.written[relative] = (len(data), hashlib.sha256(data).hexdigest())
+        return len(data), hashlib.sha256(data).hexdigest()
+
+    def link(self, relative: str, existing: Path, size: int, digest: str) -> None:
+        """Carry an unchanged file over from the previous output without copying its bytes."""
+        self._claim(relative)
+        path = self.safe_path(relative)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(existing, path)
+        except OSError:  # another file system, or links not allowed: copy instead
+            shutil.copyfile(existing, path)
+        self.record(relative, size, digest)
+
+    def record(self, relative: str, size: int, digest: str) -> None:
+        self._claim(relative)
+        self.written[relative] = (size, digest)
+
+    def _claim(self, relative: str) -> None:
+        if relative in self.written:
+            raise OutputPathError(f"两个页面要写入同一路径：{relative}")
 
     def copy_tree(self, source: Path, prefix: str) -> None:
         for path in sorted(source.rglob("*")):
