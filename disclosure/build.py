@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
-
 from . import feeds
 from .catalog import Catalog, load_catalog
 from .content import Content, load_content
+from .incremental import BuildState, TemplateDigests, render_pages, terminal_progress
 from .model import Model
 from .pages import DataFile, Page
 from .problems import InputError, Problems
@@ -28,6 +28,8 @@ from .settings import Settings, load_settings
 from .write import OutputPathError, Staging
 
 MANIFEST = "build-manifest.json"
+# Part of every page's fingerprint: a new engine version re-renders everything.
+__version__ = "0.1.0"
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,15 @@ class BuildOptions:
     base_url: str | None = None
     as_of: dt.date | None = None
     strict: bool = False
+    full: bool = False  # ignore what the last build left and render every page
+    workers: int | None = None  # processes for rendering; default: one per core
 
 
 @dataclass
 class BuildReport:
     pages: int = 0
+    rendered: int = 0
+    reused: int = 0
     files: int = 0
     bytes: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
@@ -106,56 +112,71 @@ def build(options: BuildOptions) -> BuildReport:
         clock = now
 
     source = options.source.resolve()
+    output = options.output.resolve()
     as_of = options.as_of or default_as_of()
     inputs = load_inputs(source, options.base_url, options.strict)
     report.warnings = inputs.problems
-    lap("load+validate")
+    lap("读取与校验")
 
     pages, files = assemble(inputs, as_of, source)
-    lap("assemble")
+    _check_paths(pages, files)
+    lap("组织页面")
 
-    renderer = Renderer(make_environment(theme_dirs(source, inputs.settings)), inputs.settings, as_of,
-                        inputs.settings.base_url)
-    staging = Staging.open(options.output)
+    env = make_environment(theme_dirs(source, inputs.settings))
+    renderer = Renderer(env, inputs.settings, as_of, inputs.settings.base_url)
+    # Everything every page depends on besides its own record and template.
+    common = hashlib.sha256(repr((inputs.settings, as_of, __version__)).encode("utf-8")).hexdigest()
+    previous = BuildState() if options.full else BuildState.load(output)
+    staging = Staging.open(output)
     try:
-        _render_pages(renderer, pages, staging)
-        lap("render+write")
+        stats, state = render_pages(pages, renderer.render, TemplateDigests(env), common, staging, previous,
+                                    options.workers or os.cpu_count() or 1, terminal_progress("生成页面"))
+        if stats.failures:
+            problems = Problems()
+            for path, template, line, message in stats.failures:
+                problems.error(template, f"模板错误：{message}（页面 {path}）", row=line)
+            raise InputError(problems, "生成页面")
+        report.rendered, report.reused = stats.rendered, stats.reused
+        lap("生成页面")
         for data_file in files:
             staging.write(data_file.path, data_file.content)
-        for theme in theme_dirs(source, inputs.settings):  # the site's own theme first: it wins
-            static = theme / "static"
-            if static.is_dir():
-                for path in sorted(static.rglob("*")):
-                    relative = f"static/{path.relative_to(static).as_posix()}"
-                    if path.is_file() and relative not in staging.written:
-                        staging.write(relative, path.read_bytes())
-        lap("files")
+        _copy_static(theme_dirs(source, inputs.settings), staging)
+        lap("写出数据文件")
         staging.commit(MANIFEST)
+        state.save(output)
     except BaseException:
         staging.abandon()
         raise
     report.pages = len(pages)
     report.files = len(staging.written)
     report.bytes = sum(size for size, _ in staging.written.values())
-    lap("commit")
+    lap("替换 output")
     return report
 
 
-def _render_pages(renderer: Renderer, pages: list[Page], staging: Staging) -> None:
+def _check_paths(pages: list[Page], files: list[DataFile]) -> None:
+    """Two things claiming one path, or a path that would leave output/, stop the build."""
     problems = Problems()
     claimed: dict[str, str] = {}
-    for page in pages:
-        if page.path in claimed:
-            problems.error(page.path, f"两个页面要写入同一路径：“{claimed[page.path]}”和“{page.title}”",
+    for path, title in [(p.path, p.title) for p in pages] + [(f.path, f.path) for f in files]:
+        if path in claimed:
+            problems.error(path, f"两个页面要写入同一路径：“{claimed[path]}”和“{title}”",
                            expected="改正重复的编号或名称")
             continue
-        claimed[page.path] = page.title
+        claimed[path] = title
         try:
-            staging.write(page.path, renderer.render(page))
+            Staging.check_relative(path)
         except OutputPathError as exc:
-            problems.error(page.path, str(exc))
-        except jinja2.TemplateError as exc:
-            problems.error(getattr(exc, "filename", None) or page.template, f"模板错误：{exc}",
-                           row=getattr(exc, "lineno", None))
+            problems.error(path, str(exc))
     if problems:
         raise InputError(problems, "生成页面")
+
+
+def _copy_static(themes: list[Path], staging: Staging) -> None:
+    for theme in themes:  # the site's own theme first: it wins
+        static = theme / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                relative = f"static/{path.relative_to(static).as_posix()}"
+                if path.is_file() and relative not in staging.written:
+                    staging.write(relative, path.read_bytes())

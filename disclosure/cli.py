@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from . import democmd, diffcmd, searchcmd
 from .build import BuildOptions, build, load_inputs
 from .problems import InputError
 
@@ -35,6 +36,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--as-of", type=_date, default=None,
                    help="按哪一天生成（YYYY-MM-DD）；默认取 SOURCE_DATE_EPOCH，否则为今天")
     b.add_argument("--strict", action="store_true", help="把提示也当作错误")
+    b.add_argument("--full", action="store_true", help="全部重新生成（默认只重新生成数据或模板有变化的页面）")
+    b.add_argument("--jobs", type=int, default=None, help="并行生成页面的进程数，默认等于 CPU 核数")
 
     c = commands.add_parser("check", help="只校验数据，不生成网站")
     with_source(c)
@@ -52,7 +55,7 @@ def parser() -> argparse.ArgumentParser:
 
 # Further commands live in their own modules, each with add_parser(commands, with_source)
 # and run(args) -> exit code; the name of the subcommand is the module's COMMAND.
-EXTRA_COMMANDS: tuple = ()
+EXTRA_COMMANDS: tuple = (diffcmd, searchcmd, democmd)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,11 +79,12 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "build":
             output = (args.output or source / "output").resolve()
-            report = build(BuildOptions(source, output, args.base_url, args.as_of, args.strict))
+            report = build(BuildOptions(source, output, args.base_url, args.as_of, args.strict, args.full, args.jobs))
             if report.warnings.warnings:
                 print(report.warnings.report(), file=sys.stderr)
             stages = "，".join(f"{name} {seconds:.2f} 秒" for name, seconds in report.seconds.items())
-            print(f"已生成 {report.pages} 个页面、共 {report.files} 个文件（{report.bytes / 1e6:.1f} MB）到 {output}")
+            print(f"已生成 {report.pages} 个页面（重新生成 {report.rendered} 个，未变化沿用 {report.reused} 个），"
+                  f"共 {report.files} 个文件（{report.bytes / 1e6:.1f} MB）到 {output}")
             print(f"用时：{stages}")
             return 0
         if args.command == "serve":

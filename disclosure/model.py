@@ -9,18 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin
 
 from .catalog import CITY_WIDE, Catalog, PriceNotice
 from .content import Content
-from .credit import ListStatus, black_status
+from .credit import ListStatus, black_status, split_projects
 from .records import Community, Company, District, Rating
 from .settings import RatingYear, Settings
 
 
+@lru_cache(maxsize=65536)  # streets, districts and company names repeat across many records
 def pinyin_key(name: str) -> tuple[str, str]:
     """Sort Chinese names the way a reader expects: by pinyin, then by the characters."""
     return (" ".join(lazy_pinyin(name, style=Style.TONE3, errors="default")), name)
@@ -94,9 +95,15 @@ class Model:
     def ratings_of_year(self, year: int) -> tuple[Rating, ...]:
         return tuple(r for r in self.catalog.ratings if r.year == year)
 
-    def latest_rating(self, code: str) -> Rating | None:
+    @cached_property
+    def published_ratings(self) -> dict[str, tuple[Rating, ...]]:
+        """Each company's ratings of the years published by as_of, oldest first."""
         published = {y.year for y in self.rating_years}
-        ratings = [r for r in self.ratings_by_company.get(code, ()) if r.year in published]
+        return {code: tuple(r for r in ratings if r.year in published)
+                for code, ratings in self.ratings_by_company.items()}
+
+    def latest_rating(self, code: str) -> Rating | None:
+        ratings = self.published_ratings.get(code, ())
         return ratings[-1] if ratings else None
 
     # --- lists -----------------------------------------------------------------------------
@@ -105,27 +112,28 @@ class Model:
         for rating in self.ratings_of_year(year):
             if rating.list != which:
                 continue
-            if rating.projects:
-                projects = tuple(p.strip() for p in rating.projects.replace("；", ";").split(";") if p.strip())
-            else:
-                projects = tuple(c.name for c in self.communities_by_company.get(rating.code, ()))
+            projects = split_projects(rating.projects) or tuple(
+                c.name for c in self.communities_by_company.get(rating.code, ()))
             status = black_status(rating, self.as_of) if which == "黑榜" else ListStatus("公示中")
             entries.append(ListEntry(rating, self.companies[rating.code], projects, status))
         return tuple(sorted(entries, key=lambda e: (-e.rating.score, pinyin_key(e.company.name))))
+
+    def current_entries(self, which: str) -> tuple[ListEntry, ...]:
+        """The list in force on as_of. The red list is the latest year's; a black-list entry
+        stays until it expires or is repaired, which can be after the next year's results,
+        so every published year's entries still in their period count (newest year first)."""
+        if self.current_year is None:
+            return ()
+        if which == "红榜":
+            return self.list_entries(self.current_year.year, which)
+        return tuple(e for y in reversed(self.rating_years) for e in self.list_entries(y.year, which)
+                     if e.status.current)
 
     # --- prices ----------------------------------------------------------------------------
     @property
     def price_notice_in_force(self) -> PriceNotice | None:
         in_force = [n for n in self.catalog.prices if n.header.effective <= self.as_of]
         return in_force[-1] if in_force else None
-
-    def price_range(self, notice: PriceNotice, district: str, building_type: str, grade: str):
-        """The applicable row: the district's own, else the city-wide one."""
-        for wanted in (district, CITY_WIDE):
-            for row in notice.rows:
-                if (row.district, row.building_type, row.grade) == (wanted, building_type, grade):
-                    return row
-        return None
 
     def district_name(self, code: str) -> str:
         if code == CITY_WIDE:

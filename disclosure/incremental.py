@@ -1,0 +1,198 @@
+"""Incremental and parallel rendering.
+
+A page's fingerprint covers everything its bytes depend on: its own fields and context (the
+records it shows), the sources of its template and every template that one extends,
+includes or imports, and the settings and date shared by all pages. A rebuild renders only
+pages whose fingerprint changed since the last build that wrote the same output folder; the
+others are hard-linked from that output into the new staging folder, so the result is the
+same bytes as a clean build. Pages whose records are gone are simply not carried over.
+
+Rendering runs in worker processes (fork: they inherit the renderer and the pages, nothing
+is pickled but page indices and results), each writing its files straight into staging.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from .pages import Page
+from .write import Staging
+
+# Below this many pages, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 400
+STATE_VERSION = 1
+
+
+def state_path(output: Path) -> Path:
+    """Kept beside output/, never inside it: it is not part of the publication."""
+    return output.with_name(f".{output.name}.state.json")
+
+
+@dataclass
+class BuildState:
+    # output path -> (fingerprint, size, sha256) of the page written there
+    pages: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, output: Path) -> BuildState:
+        try:
+            data = json.loads(state_path(output).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        if data.get("version") != STATE_VERSION or not output.is_dir():
+            return cls()
+        return cls({path: tuple(entry) for path, entry in data.get("pages", {}).items()})
+
+    def save(self, output: Path) -> None:
+        target = state_path(output)
+        temporary = target.with_name(target.name + ".tmp")
+        temporary.write_text(json.dumps({"version": STATE_VERSION, "pages": self.pages}, sort_keys=True),
+                             encoding="utf-8")
+        os.replace(temporary, target)
+
+
+class TemplateDigests:
+    """The digest of a template together with everything it pulls in."""
+
+    # Literal template names after extends/include/import/from; a name built at run time is
+    # not followed, so such a template should not be used by pages (none of ours is).
+    _REFERENCE = re.compile(r"""{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
+
+    def __init__(self, env: jinja2.Environment):
+        self.env = env
+        self._closure: dict[str, str] = {}
+        self._sources: dict[str, tuple[str, list[str]]] = {}
+
+    def _source(self, name: str) -> tuple[str, list[str]]:
+        if name not in self._sources:
+            source, _, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+            self._sources[name] = (source, sorted(set(self._REFERENCE.findall(source))))
+        return self._sources[name]
+
+    def digest(self, name: str) -> str:
+        if name not in self._closure:
+            seen: dict[str, str] = {}
+            pending = [name]
+            while pending:
+                current = pending.pop()
+                if current in seen:
+                    continue
+                source, referenced = self._source(current)
+                seen[current] = source
+                pending.extend(referenced)
+            text = "\0".join(f"{n}\0{seen[n]}" for n in sorted(seen))
+            self._closure[name] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return self._closure[name]
+
+
+def fingerprint(page: Page, template_digest: str, common_digest: str) -> str:
+    # repr of frozen dataclasses, tuples and dicts is deterministic for the same records.
+    text = f"{template_digest}\0{common_digest}\0{page!r}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class RenderStats:
+    rendered: int = 0
+    reused: int = 0
+    # (page path, template file, line, message) of every page that failed to render
+    failures: list[tuple[str, str, int | None, str]] = field(default_factory=list)
+
+
+Written = tuple[str, int, str]  # path, size, sha256
+Failure = tuple[str, str, int | None, str]
+
+
+def render_pages(pages: list[Page], render: Callable[[Page], str], digests: TemplateDigests,
+                 common_digest: str, staging: Staging, previous: BuildState, workers: int,
+                 progress: Progress | None = None) -> tuple[RenderStats, BuildState]:
+    """Render what changed, reuse what did not; returns the counts and the new state."""
+    stats = RenderStats()
+    marks: dict[str, str] = {}
+    todo: list[int] = []
+    for index, page in enumerate(pages):
+        mark = fingerprint(page, digests.digest(page.template), common_digest)
+        marks[page.path] = mark
+        old = previous.pages.get(page.path)
+        if old is not None and old[0] == mark and _unchanged_on_disk(staging.target / page.path, old[1]):
+            staging.link(page.path, staging.target / page.path, old[1], old[2])
+            stats.reused += 1
+        else:
+            todo.append(index)
+    chunks = [todo[i:i + 100] for i in range(0, len(todo), 100)]
+    executor = None
+    if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
+        executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                       initializer=_worker_start, initargs=(pages, render, staging))
+        results: Iterable[tuple[list[Written], list[Failure]]] = executor.map(_worker_render, chunks)
+    else:
+        results = (_render_chunk(pages, render, staging, chunk) for chunk in chunks)
+    try:
+        for written, failures in (progress(results, len(chunks)) if progress else results):
+            for path, size, digest in written:
+                staging.record(path, size, digest)
+            stats.rendered += len(written)
+            stats.failures += failures
+    finally:
+        if executor is not None:
+            executor.shutdown(cancel_futures=True)
+    state = BuildState({path: (marks[path], *staging.written[path]) for path in marks if path in staging.written})
+    return stats, state
+
+
+def _unchanged_on_disk(path: Path, size: int) -> bool:
+    try:
+        return path.stat().st_size == size
+    except OSError:
+        return False
+
+
+def _render_chunk(pages: list[Page], render: Callable[[Page], str], staging: Staging,
+                  chunk: list[int]) -> tuple[list[Written], list[Failure]]:
+    written: list[Written] = []
+    failures: list[Failure] = []
+    for index in chunk:
+        page = pages[index]
+        try:
+            size, digest = staging.put(page.path, render(page))
+        except jinja2.TemplateError as exc:
+            failures.append((page.path, getattr(exc, "filename", None) or page.template,
+                             getattr(exc, "lineno", None), str(exc)))
+            continue
+        written.append((page.path, size, digest))
+    return written, failures
+
+
+# Worker processes keep what they inherited at fork in this slot, one per process.
+_WORKER: dict[str, object] = {}
+
+
+def _worker_start(pages: list[Page], render: Callable[[Page], str], staging: Staging) -> None:
+    _WORKER.update(pages=pages, render=render, staging=staging)
+
+
+def _worker_render(chunk: list[int]) -> tuple[list[Written], list[Failure]]:
+    return _render_chunk(_WORKER["pages"], _WORKER["render"], _WORKER["staging"], chunk)  # type: ignore[arg-type]
+
+
+Progress = Callable[[Iterable, int], Iterable]
+
+
+def terminal_progress(label: str) -> Progress | None:
+    """A progress bar on a terminal only: logs and CI get the summary, not carriage returns."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return lambda items, total: tqdm(items, total=total, desc=label, unit="批", leave=False)

@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Build benchmark: prints figures, asserts nothing.
+
+    .venv/bin/python scripts/bench_build.py                 # the bundled site
+    .venv/bin/python scripts/bench_build.py --companies 5000 --communities 50000 --years 5
+
+For a synthetic data set it first writes one with disclosure.demo (cached under /tmp). Each
+build runs as its own process (generate.py build), timed from outside, with its own peak
+memory from wait4(). Scenarios: full build, rebuild with no change, after changing one
+company, after adding one rating year, after editing the base template.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def run_build(source: Path, *extra: str) -> dict:
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "generate.py"), "build", "--source", str(source), "--as-of", "2026-06-01", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    out, err = process.stdout.read(), process.stderr.read()  # type: ignore[union-attr]
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"build failed:\n{err[-3000:]}")
+    pages = re.search(r"已生成 (\d+) 个页面（重新生成 (\d+) 个，未变化沿用 (\d+) 个）", out)
+    stages = re.search(r"用时：(.*)", out)
+    return {
+        "seconds": seconds, "peak_mb": usage.ru_maxrss / 1024,
+        "pages": int(pages.group(1)), "rendered": int(pages.group(2)), "reused": int(pages.group(3)),
+        "stages": stages.group(1) if stages else "",
+    }
+
+
+def report(name: str, result: dict) -> None:
+    rate = result["rendered"] / result["seconds"] if result["seconds"] else 0
+    print(f"{name:<28} {result['seconds']:7.2f} s  peak {result['peak_mb']:7.0f} MB  "
+          f"pages {result['pages']:>6} (rendered {result['rendered']}, reused {result['reused']}, "
+          f"{rate:.0f} rendered/s)")
+    print(f"{'':<28} stages: {result['stages']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--companies", type=int)
+    parser.add_argument("--communities", type=int)
+    parser.add_argument("--years", type=int, default=5)
+    args = parser.parse_args()
+
+    work = Path(tempfile.gettempdir()) / "bench-build"
+    if work.exists():
+        shutil.rmtree(work)
+    source = work / "site"
+    if args.companies:
+        from disclosure.demo import write_demo_site
+
+        cache = Path(tempfile.gettempdir()) / f"bench-data-{args.companies}-{args.communities}-{args.years}"
+        if not cache.exists():
+            started = time.perf_counter()
+            write_demo_site(cache, companies=args.companies, communities=args.communities, years=args.years)
+            print(f"synthetic data written in {time.perf_counter() - started:.1f} s")
+        shutil.copytree(cache, source)
+    else:
+        source.mkdir(parents=True)
+        for name in ("site.yaml", "data", "content"):
+            (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, source / name)
+    print(f"machine: {os.cpu_count()} cores; data: {source}")
+
+    report("full build", run_build(source, "--full"))
+    report("rebuild, no change", run_build(source))
+
+    companies = next((source / "data").glob("companies.*"))
+    text = companies.read_text(encoding="utf-8-sig")
+    lines = text.splitlines()
+    lines[1] = lines[1].replace("有限", "有限", 1).replace(",0478-", ",0479-", 1)  # one company's phone
+    companies.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
+    report("rebuild, one company", run_build(source))
+
+    ratings = sorted((source / "data/ratings").iterdir())
+    if ratings:
+        newest = ratings[-1]
+        year = int(re.search(r"\d{4}", newest.name).group(0))
+        hidden = work / newest.name
+        shutil.move(newest, hidden)  # build without the newest year, then add it back
+        run_build(source)
+        shutil.move(hidden, newest)
+        report(f"rebuild, add year {year}", run_build(source))
+
+    theme = source / "themes/default/templates"
+    theme.mkdir(parents=True, exist_ok=True)
+    base = (ROOT / "themes/default/templates/base.html").read_text(encoding="utf-8")
+    (theme / "base.html").write_text(base.replace("</footer>", "<!-- edited --></footer>"), encoding="utf-8")
+    report("rebuild, base template", run_build(source))
+
+
+if __name__ == "__main__":
+    main()

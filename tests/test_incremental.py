@@ -1,0 +1,133 @@
+"""Incremental builds equal clean builds byte for byte, after any sequence of changes."""
+
+import datetime as dt
+import random
+
+import pytest
+from conftest import CODE_A, COMMUNITIES, COMPANIES, RATINGS_2025, tiny_site, write_site
+
+from disclosure import incremental
+from disclosure.build import BuildOptions, build
+
+AS_OF = dt.date(2026, 6, 1)
+
+
+def tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def community_row(n: int) -> str:
+    first = COMMUNITIES.splitlines()[1]
+    return first.replace("锦绣家园", f"新增小区{n}号院").replace("新华西街10号", f"新华西街{n}号")
+
+
+# Each edit takes the current files and returns changed ones, as a staff member would edit.
+def rename_legal_rep(files, rng):
+    files["data/companies.csv"] = files["data/companies.csv"].replace("张测一", rng.choice(["张测甲", "张测乙", "张测一"]))
+
+
+def add_community(files, rng):
+    files["data/communities.csv"] = files["data/communities.csv"].rstrip("\n") + "\n" + community_row(rng.randint(1, 99)) + "\n"
+    lines = files["data/communities.csv"].splitlines()
+    files["data/communities.csv"] = "\n".join(dict.fromkeys(lines)) + "\n"  # no duplicate rows
+
+
+def remove_a_community(files, rng):
+    lines = files["data/communities.csv"].splitlines()
+    removable = [line for line in lines[1:] if "新增小区" in line or "河套明珠" in line]
+    if removable:
+        lines.remove(rng.choice(removable))
+    files["data/communities.csv"] = "\n".join(lines) + "\n"
+
+
+def change_score(files, rng):
+    score = rng.choice(["93", "95.5", "99"])
+    files["data/ratings/2025.csv"] = RATINGS_2025.replace(f"{CODE_A},93,", f"{CODE_A},{score},")
+
+
+def override_template(files, rng):
+    marker = rng.choice(["甲", "乙"])
+    files["themes/default/templates/company.html"] = (
+        "{% extends 'base.html' %}{% block content %}<h1>{{ company.name }}</h1><p>覆盖模板" + marker
+        + "</p>{% endblock %}")
+
+
+def change_title(files, rng):
+    files["site.yaml"] = files["site.yaml"].replace("title: 测试市", f"title: 测试{rng.randint(1, 3)}市", 1)
+
+
+def edit_notice(files, rng):
+    files["content/notices/2026-credit.md"] = files["content/notices/2026-credit.md"] + f"\n补充说明{rng.randint(1, 9)}。\n"
+
+
+EDITS = [rename_legal_rep, add_community, remove_a_community, change_score, override_template, change_title,
+         edit_notice]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_incremental_equals_clean_after_random_edits(tmp_path, seed, monkeypatch):
+    monkeypatch.setattr(incremental, "PARALLEL_THRESHOLD", 0 if seed == 2 else 400)  # one run in parallel
+    rng = random.Random(seed)
+    files = tiny_site()
+    source = write_site(tmp_path / "site", files)
+    live = tmp_path / "live"
+    build(BuildOptions(source=source, output=live, as_of=AS_OF))
+    for step in range(6):
+        edit = rng.choice(EDITS)
+        edit(files, rng)
+        write_site(source, files)
+        report = build(BuildOptions(source=source, output=live, as_of=AS_OF, workers=2))
+        clean = tmp_path / f"clean-{step}"
+        build(BuildOptions(source=source, output=clean, as_of=AS_OF, full=True))
+        incremental_tree, clean_tree = tree(live), tree(clean)
+        assert incremental_tree.keys() == clean_tree.keys(), edit.__name__
+        assert [p for p in clean_tree if clean_tree[p] != incremental_tree[p]] == [], edit.__name__
+        assert report.rendered + report.reused == report.pages
+
+
+def test_no_change_renders_nothing_and_one_change_renders_few(site, tmp_path):
+    output = tmp_path / "out"
+    first = build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert first.rendered == first.pages and first.reused == 0
+    again = build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert again.rendered == 0 and again.reused == again.pages
+    company_page = output / f"companies/{CODE_A}/index.html"
+    untouched = [output / "notices/2026-credit/index.html", output / "prices/2025-01/index.html"]
+    inodes = {p: p.stat().st_ino for p in [company_page, *untouched]}
+    (site / "data/companies.csv").write_text(COMPANIES.replace("临河区新华街1号", "临河区新华街99号"), "utf-8")
+    one = build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    # Pages showing that company's record are rendered again; the rest are carried over
+    # (hard-linked: the very same file).
+    assert 1 <= one.rendered < one.pages / 2
+    assert one.rendered + one.reused == one.pages
+    assert "临河区新华街99号" in company_page.read_text("utf-8")
+    assert company_page.stat().st_ino != inodes[company_page]
+    assert all(p.stat().st_ino == inodes[p] for p in untouched)
+
+
+def test_deleted_records_disappear(site, tmp_path):
+    output = tmp_path / "out"
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    page = output / "communities/150802-hetaomingzhuxiaoqu/index.html"
+    assert page.is_file()
+    lines = COMMUNITIES.splitlines()
+    kept = [line for line in lines if "河套明珠" not in line]
+    (site / "data/communities.csv").write_text("\n".join(kept) + "\n", "utf-8")
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert not page.exists()
+    assert not (output / "communities/150802-hetaomingzhuxiaoqu").exists()
+    assert "hetaomingzhu" not in (output / "sitemap.xml").read_text("utf-8")
+
+
+def test_a_template_error_in_a_worker_is_reported(site, tmp_path, monkeypatch):
+    monkeypatch.setattr(incremental, "PARALLEL_THRESHOLD", 0)
+    write_site(site, {"themes/default/templates/company.html": "{% extends 'base.html' %}{% block content %}"
+                                                               "{{ company.nothing.here }}{% endblock %}"})
+    from disclosure.problems import InputError
+
+    with pytest.raises(InputError) as caught:
+        build(BuildOptions(source=site, output=tmp_path / "out", as_of=AS_OF, workers=2))
+    errors = caught.value.problems.errors
+    assert len(errors) == 3  # one per company page
+    assert all("模板错误" in e.message and "company.html" in e.file for e in errors)
+    assert not (tmp_path / "out").exists()
