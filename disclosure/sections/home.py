@@ -12,10 +12,8 @@ def contribute(model: Model) -> Contribution:
 
 def _pages(model: Model) -> list[Page]:
     year = model.current_year
-    red = black = ()
-    if year is not None:
-        red = tuple(e for e in model.list_entries(year.year, "红榜") if e.status.current)
-        black = tuple(e for e in model.list_entries(year.year, "黑榜") if e.status.current)
+    # The same lists as /credit/: a black-list entry stays until it expires or is repaired.
+    red, black = model.current_entries("红榜"), model.current_entries("黑榜")
     home = Page(
         "index.html", "home.html", model.settings.title,
         {"year": year, "red": red, "black": black, "notice": model.price_notice_in_force,
