@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 from typing import Any
 
@@ -59,16 +60,23 @@ def to_json(info: DatasetInfo, rows: list[list[Any]]) -> bytes:
 
 
 def to_xlsx(title: str, headers: list[str], rows: list[list[Any]], when: dt.date) -> bytes:
+    return to_workbook([(title, headers, rows)], when)
+
+
+def to_workbook(sheets: list[tuple[str, list[str], list[list[Any]]]], when: dt.date) -> bytes:
+    """One worksheet per (title, headers, rows), header row frozen; the same bytes every build."""
     book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    for index, header in enumerate(headers, start=1):
-        width = max([len(str(header)) * 2 + 2] + [len(str(r[index - 1])) + 2 for r in rows[:200]])
-        sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = min(width, 60)
+    book.remove(book.active)
+    for title, headers, rows in sheets:
+        # Excel refuses these characters in a sheet name, and names longer than 31.
+        sheet = book.create_sheet(re.sub(r"[\\/*?:\[\]]", "_", title)[:31] or "Sheet")
+        sheet.append(headers)
+        for row in rows:
+            sheet.append(row)
+        sheet.freeze_panes = "A2"
+        for index, header in enumerate(headers, start=1):
+            width = max([len(str(header)) * 2 + 2] + [len(str(r[index - 1])) + 2 for r in rows[:200]])
+            sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = min(width, 60)
     moment = dt.datetime(when.year, when.month, when.day)
     book.properties.created = moment
     book.properties.modified = moment
@@ -85,7 +93,13 @@ def _fixed_zip(data: bytes, moment: dt.datetime) -> bytes:
             info = zipfile.ZipInfo(item.filename, date_time=moment.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(item.filename))
+            content = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                # openpyxl stamps the save time as "modified", whatever the workbook says.
+                stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>",
+                                 content)
+            target.writestr(info, content)
     return out.getvalue()
 
 

@@ -1,40 +1,90 @@
-"""Open data: every dataset downloadable as CSV, XLSX and JSON, each record as JSON beside its page."""
+"""Open data: every dataset downloadable as CSV, XLSX and JSON, a data dictionary page per
+dataset, a Frictionless ``datapackage.json`` over the CSV files, and each record as JSON
+beside its page.
+
+Downloads hold exactly the declared public columns, in declared order, with Chinese headers
+(exports.table), so a column kept off the pages is kept out of every file here too.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from .. import exports
+from ..coverage import IndicatorRow, indicator_rows
 from ..model import Model
 from ..pages import Contribution, DataFile, Page
 from ..records import Community, Company, District, PriceRow, Rating
-from ..schema import info
+from ..schema import DatasetInfo, info
+from . import coverage
+
+FORMATS = ("csv", "xlsx", "json")
+PACKAGE = "downloads/datapackage.json"
+# The terms the data is offered under. One licence for the whole site for now; a city that
+# needs another changes it here (a candidate for site.yaml).
+LICENCE = {"name": "CC-BY-4.0", "title": "知识共享署名 4.0 国际许可协议（CC BY 4.0）",
+           "path": "https://creativecommons.org/licenses/by/4.0/"}
+TYPE_WORDS = {"string": "文字", "integer": "整数", "number": "数字", "date": "日期", "year": "年份"}
 
 
-def _datasets(model: Model):
-    """(file stem, title, dataset info, records) for each download."""
-    yield "districts", "旗县区", info(District), model.catalog.districts
-    yield "companies", "物业服务企业", info(Company), model.companies_sorted
-    yield "communities", "住宅小区", info(Community), model.catalog.communities
+@dataclass(frozen=True)
+class Dataset:
+    stem: str  # file name without extension, and the resource name in datapackage.json
+    title: str
+    info: DatasetInfo
+    records: tuple[Any, ...]
+    source: str
+    updated: dt.date
+
+
+def _sources(organiser: str, records: tuple[Any, ...]) -> str:
+    files = sorted({r.source.file for r in records if getattr(r, "source", None)})
+    return f"{organiser}（{'、'.join(files)}）" if files else organiser
+
+
+def datasets(model: Model) -> Iterator[Dataset]:
+    org = model.settings.organiser
+    cat = model.catalog
+    yield Dataset("districts", "旗县区", info(District), cat.districts, _sources(org, cat.districts), model.as_of)
+    yield Dataset("companies", "物业服务企业", info(Company), model.companies_sorted,
+                  _sources(org, cat.companies), model.as_of)
+    yield Dataset("communities", "住宅小区", info(Community), cat.communities,
+                  _sources(org, cat.communities), model.as_of)
     for year in model.rating_years:
-        yield f"ratings-{year.year}", f"{year.year}年度信用评价结果", info(Rating), model.ratings_of_year(year.year)
-    for notice in model.catalog.prices:
-        yield f"prices-{notice.id}", notice.header.title, info(PriceRow), notice.rows
+        yield Dataset(f"ratings-{year.year}", f"{year.year}年度信用评价结果", info(Rating),
+                      model.ratings_of_year(year.year), f"{org}（{year.document_number}）", year.published)
+    for notice in cat.prices:
+        head = notice.header
+        yield Dataset(f"prices-{notice.id}", head.title, info(PriceRow), notice.rows,
+                      f"{head.issuer}（{head.document_number}）", head.issued)
+    rows = tuple(indicator_rows(coverage.from_model(model)))
+    yield Dataset("indicators", "行动方案指标完成情况", info(IndicatorRow), rows,
+                  f"{org}（由住宅小区和企业数据按 site.yaml 的考核指标计算）", model.as_of)
 
 
 def contribute(model: Model) -> Contribution:
-    files = _files(model)
-    return Contribution(pages=_pages(model, {f.path: f.content for f in files}), files=files)
+    found = list(datasets(model))
+    files = _files(model, found)
+    contents = {f.path: f.content for f in files}
+    files.append(DataFile(PACKAGE, datapackage(model, found, contents)))
+    contents[PACKAGE] = files[-1].content
+    return Contribution(pages=_pages(model, found, contents), files=files)
 
 
-def _files(model: Model) -> list[DataFile]:
+def _files(model: Model, found: list[Dataset]) -> list[DataFile]:
     result = []
-    for stem, title, dataset, records in _datasets(model):
-        headers, rows = exports.table(model, dataset, records)
+    for d in found:
+        headers, rows = exports.table(model, d.info, d.records)
         result += [
-            DataFile(f"downloads/{stem}.csv", exports.to_csv(headers, rows)),
-            DataFile(f"downloads/{stem}.xlsx", exports.to_xlsx(title, headers, rows, model.as_of)),
-            DataFile(f"downloads/{stem}.json", exports.to_json(dataset, rows)),
+            DataFile(f"downloads/{d.stem}.csv", exports.to_csv(headers, rows)),
+            DataFile(f"downloads/{d.stem}.xlsx", exports.to_xlsx(d.title, headers, rows, d.updated)),
+            DataFile(f"downloads/{d.stem}.json", exports.to_json(d.info, rows)),
         ]
     for company in model.catalog.companies:
         result.append(DataFile(f"companies/{company.code}/data.json",
@@ -45,14 +95,78 @@ def _files(model: Model) -> list[DataFile]:
     return result
 
 
-def _pages(model: Model, downloads: dict[str, bytes]) -> list[Page]:
+def _pages(model: Model, found: list[Dataset], contents: dict[str, bytes]) -> list[Page]:
     entries = []
-    for stem, title, dataset, records in _datasets(model):
+    for d in found:
         entries.append({
-            "stem": stem, "title": title, "info": dataset, "rows": len(records),
-            "formats": [(fmt, len(downloads[f"downloads/{stem}.{fmt}"]),
-                         hashlib.sha256(downloads[f"downloads/{stem}.{fmt}"]).hexdigest())
-                        for fmt in ("csv", "xlsx", "json")],
+            "stem": d.stem, "title": d.title, "info": d.info, "rows": len(d.records), "source": d.source,
+            "updated": d.updated,
+            "formats": [(fmt, len(contents[f"downloads/{d.stem}.{fmt}"]),
+                         hashlib.sha256(contents[f"downloads/{d.stem}.{fmt}"]).hexdigest()) for fmt in FORMATS],
         })
-    return [Page("data/index.html", "data.html", "开放数据下载", {"entries": entries},
-                 column="开放数据", column_description="本站全部数据集的下载与数据字典", column_type="数据")]
+    pages = [Page("data/index.html", "data.html", "开放数据下载",
+                  {"entries": entries, "licence": LICENCE, "package": PACKAGE, "package_size": len(contents[PACKAGE])},
+                  column="开放数据", column_description="本站全部数据集的下载与数据字典", column_type="数据")]
+    dictionaries: dict[str, list[dict]] = {}
+    for entry in entries:  # without sizes and digests, which the dictionary does not show
+        dictionaries.setdefault(entry["info"].name, []).append(
+            {"stem": entry["stem"], "title": entry["title"], "rows": entry["rows"], "info": entry["info"]})
+    for name, used in dictionaries.items():
+        dataset = used[0]["info"]
+        pages.append(Page(f"data/dictionary/{name}/index.html", "data_dictionary.html",
+                          f"数据字典：{dataset.title}",
+                          {"dataset": dataset, "entries": used, "type_words": TYPE_WORDS},
+                          column="开放数据", column_type="数据",
+                          column_description=f"{dataset.title}数据集的字段、类型、取值与含义"))
+    return pages
+
+
+# --- datapackage.json (Frictionless Data Package) -------------------------------------------------
+
+def _field(col) -> dict[str, Any]:
+    field: dict[str, Any] = {"name": col.header(), "title": col.label, "type": col.type,
+                             "description": f"{col.allowed()}{'；' + col.description if col.description else ''}"}
+    constraints: dict[str, Any] = {}
+    if col.required:
+        constraints["required"] = True
+    if col.enum:
+        constraints["enum"] = list(col.enum)
+    if col.minimum is not None:
+        constraints["minimum"] = int(col.minimum) if col.type == "integer" else col.minimum
+    if col.maximum is not None:
+        constraints["maximum"] = int(col.maximum) if col.type == "integer" else col.maximum
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def _schema(dataset: DatasetInfo) -> dict[str, Any]:
+    public = dataset.public_columns
+    schema: dict[str, Any] = {"fields": [_field(c) for c in public]}
+    keys = [c.header() for k in dataset.primary_key for c in public if c.key == k]
+    if keys and len(keys) == len(dataset.primary_key):
+        schema["primaryKey"] = keys
+    return schema
+
+
+def package_name(domain: str) -> str:
+    """The package's machine name: lower-case letters, digits and . - _ only."""
+    return re.sub(r"[^a-z0-9._-]+", "-", domain.lower()).strip("-") or "open-data"
+
+
+def datapackage(model: Model, found: list[Dataset], contents: dict[str, bytes]) -> bytes:
+    resources = []
+    for d in found:
+        data = contents[f"downloads/{d.stem}.csv"]
+        resources.append({
+            "name": d.stem, "path": f"{d.stem}.csv", "title": d.title, "description": d.info.description,
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
+            "bytes": len(data), "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
+            "sources": [{"title": d.source}], "schema": _schema(d.info),
+        })
+    package = {
+        "name": package_name(model.settings.domain), "title": f"{model.settings.title}开放数据",
+        "description": f"{model.settings.organiser}公开的物业服务数据，数据日期 {model.as_of.isoformat()}。",
+        "licenses": [LICENCE], "version": model.as_of.isoformat(), "resources": resources,
+    }
+    return (json.dumps(package, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
