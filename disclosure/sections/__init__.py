@@ -5,6 +5,6 @@ The build calls them in this order; a new section is one module and one line her
 
 from __future__ import annotations
 
-from . import credit, directory, home, notices, opendata, prices
+from . import coverage, credit, directory, home, notices, opendata, prices, search
 
-SECTIONS = (home, directory, credit, prices, notices, opendata)
+SECTIONS = (home, directory, credit, prices, notices, coverage, opendata, search)

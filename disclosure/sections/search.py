@@ -1,0 +1,108 @@
+"""The /search/ page and the static search index (search/ shards) it reads.
+
+The documents are made here from the model; search.export turns them into shards with the
+shared tokenizer (fast: no whoosh on the build's path); `generate.py search` indexes the same
+documents with whoosh from output/search/documents.json.gz.
+"""
+
+from __future__ import annotations
+
+from search.documents import KIND_LABELS, SearchDoc
+from search.export import export
+
+from ..model import Model
+from ..pages import Contribution, DataFile, Page
+
+
+def contribute(model: Model) -> Contribution:
+    exported = export(documents(model))
+    page = Page(
+        "search/index.html", "search.html", "搜索",
+        {"kinds": KIND_LABELS, "districts": [(c, d.name) for c, d in sorted(model.districts.items())],
+         "document_count": exported.documents},
+        column="搜索",
+        column_description="按名称、拼音或首字母、统一社会信用代码、法定代表人、街道搜索企业、小区和通知公告",
+        column_type="服务", in_sitemap=False,
+    )
+    return Contribution(pages=[page], files=[DataFile(path, content) for path, content in exported.files])
+
+
+def documents(model: Model) -> list[SearchDoc]:
+    return [*_companies(model), *_communities(model), *_list_entries(model), *_notices(model)]
+
+
+def _grade_text(model: Model, code: str) -> str:
+    latest = model.latest_rating(code)
+    if latest is None:
+        return "信用等级：未评价"
+    listed = f"，{latest.list}" if latest.list in ("红榜", "黑榜") else ""
+    return f"信用等级：{latest.grade} 级（{latest.year}年度{listed}）"
+
+
+def _companies(model: Model) -> list[SearchDoc]:
+    docs = []
+    for number, company in enumerate(model.companies_sorted):
+        former = company.names[1:]
+        docs.append(SearchDoc(
+            f"company:{company.code}", "company", company.name, f"companies/{company.code}/",
+            company.district, model.district_name(company.district),
+            f"{_grade_text(model, company.code)}；法定代表人：{company.legal_rep}",
+            (("name", company.name), *(("former", n) for n in former), ("code", company.code),
+             ("legal_rep", company.legal_rep), ("address", company.address),
+             ("district", model.district_name(company.district)),
+             *(("exact", v) for v in (company.name, *former, company.code, company.legal_rep))),
+            (number,),
+        ))
+    return docs
+
+
+def _communities(model: Model) -> list[SearchDoc]:
+    docs = []
+    rank = {c.code: n for n, c in enumerate(model.companies_sorted)}
+    for community in model.catalog.communities:
+        company = model.companies.get(community.company) if community.company else None
+        manager = company.name if company else community.mode
+        docs.append(SearchDoc(
+            f"community:{community.id}", "community", community.name, f"communities/{community.id}/",
+            community.district, model.district_name(community.district),
+            f"{community.street} · {community.address} · {manager}",
+            (("name", community.name), ("street", community.street), ("address", community.address),
+             ("district", model.district_name(community.district)), ("company", company.name if company else ""),
+             ("exact", community.name)),
+            # Communities of one company sit together, so its results come from few files.
+            (rank[company.code] if company else -1, community.name),
+        ))
+    return docs
+
+
+def _list_entries(model: Model) -> list[SearchDoc]:
+    docs = []
+    for year in model.rating_years:
+        for which in ("红榜", "黑榜"):
+            for entry in model.list_entries(year.year, which):
+                company, rating = entry.company, entry.rating
+                details = "；".join(x for x in (rating.reason, rating.penalty, rating.decision_no) if x)
+                docs.append(SearchDoc(
+                    f"list:{year.year}:{company.code}", "list", f"{year.year}年度{which}：{company.name}",
+                    f"credit/{year.year}/", company.district, model.district_name(company.district),
+                    f"{rating.grade} 级，{rating.score:g} 分；项目：{'、'.join(entry.projects) or '—'}"
+                    + (f"；{details}" if details else ""),
+                    (("title", f"{year.year}年度{which}"), ("company", company.name),
+                     ("legal_rep", company.legal_rep), ("text", "；".join(entry.projects)), ("text", details)),
+                    (-year.year, which, company.name),
+                ))
+    return docs
+
+
+def _notices(model: Model) -> list[SearchDoc]:
+    docs = []
+    for number, notice in enumerate(model.content.notices):  # newest first
+        date = notice.date.isoformat() if notice.date else ""
+        docs.append(SearchDoc(
+            f"notice:{notice.slug}", "notice", notice.title, f"notices/{notice.slug}/", "", "",
+            "　".join(x for x in (date, notice.document_number, notice.summary[:60]) if x),
+            (("title", notice.title), ("exact", notice.title), ("text", notice.document_number),
+             ("text", notice.text)),
+            (number,),
+        ))
+    return docs
