@@ -167,7 +167,9 @@ def _check_communities(communities: list[Community], problems: Problems) -> None
         assert c.source is not None
         where = {"row": c.source.row}
         if c.mode in COMPANY_MODES:
-            for key, label in (("company", "物业服务企业"), ("fee", "物业费标准"), ("service_grade", "服务等级")):
+            # The service grade is optional (staff sheets often lack it); without it the
+            # community page shows its fee without a reference-range verdict.
+            for key, label in (("company", "物业服务企业"), ("fee", "物业费标准")):
                 if getattr(c, key) in (None, ""):
                     problems.error(c.source.file, f"管理方式为“{c.mode}”时必须填写", column=label, **where)
         elif c.mode == "无物业" and c.company:

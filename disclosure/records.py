@@ -83,7 +83,8 @@ class Community:
         description="企业名称或统一社会信用代码；专业化物业服务和国有物业接管的小区必填",
     )
     mode: str = column("管理方式", required=True, enum=MANAGEMENT_MODES, aliases=("物业管理方式", "mode"))
-    category: str = column("小区类型", required=True, enum=CATEGORIES, aliases=("category",))
+    category: str = column("小区类型", enum=CATEGORIES, aliases=("category",),
+                           description="新建、老旧改造等；行动方案的新建和老旧小区指标按此统计")
     building_type: str = column("房屋类型", required=True, enum=BUILDING_TYPES, aliases=("building_type",))
     households: int = column("户数", "integer", required=True, minimum=1, aliases=("households",))
     floor_area: float = column("建筑面积", "number", required=True, minimum=1, unit="平方米",

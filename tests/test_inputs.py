@@ -6,7 +6,7 @@ import json
 
 import openpyxl
 import pytest
-from conftest import CODE_A, CODE_B, CODE_C, COMPANIES, build_site, tiny_site, write_site
+from conftest import CODE_A, CODE_B, CODE_C, COMPANIES, RATINGS_2025, build_site, tiny_site, write_site
 
 from disclosure.build import load_inputs
 
@@ -150,3 +150,22 @@ def test_csv_title_line_without_commas(tmp_path):
     files["data/companies.csv"] = "物业服务企业名录（2025年）\n" + COMPANIES
     inputs = load_inputs(write_site(tmp_path, files))
     assert len(inputs.catalog.companies) == 3
+
+
+def test_the_minimal_staff_headers_of_the_issue_load(tmp_path):
+    """Exactly the Chinese headers staff spreadsheets are promised to need, nothing more."""
+    files = tiny_site()
+    files["data/companies.csv"] = "企业名称,统一社会信用代码,法定代表人,注册地址,联系电话,所属旗县区\n" + "\n".join(
+        ",".join(line.split(",")[:6]) for line in COMPANIES.splitlines()[1:]) + "\n"
+    files["data/communities.csv"] = (
+        "项目名称,所属旗县区,街道(乡镇),地址,物业服务企业,管理方式,房屋类型,户数,建筑面积,物业费标准 (元/平方米·月),业主委员会\n"
+        f"锦绣家园,临河区,新华街道,新华西街10号,{CODE_A},专业化物业服务,高层,320,28000,1.5,业主委员会\n"
+        "水利局家属楼,五原县,隆兴昌镇,利民街8号,,无物业,多层,24,1800,,无\n"
+    )
+    files["data/ratings/2025.csv"] = "年度,企业名称,统一社会信用代码,得分,等级,红黑榜,列入原因\n" + "\n".join(
+        ",".join(line.split(",")[:7]) for line in RATINGS_2025.splitlines()[1:] if "黑榜" not in line) + "\n"
+    files["data/ratings/2024.csv"] = files["data/ratings/2025.csv"].replace("2025,", "2024,")
+    files["data/ratings/2024.csv"] = files["data/ratings/2024.csv"].replace(",93,AAA,红榜", ",85,AA,")
+    output = build_site(write_site(tmp_path, files), as_of=AS_OF)
+    page = (output / "communities/150802-jinxiujiayuan/index.html").read_text("utf-8")
+    assert "测试恒信物业服务有限公司" in page and "1.50" in page
