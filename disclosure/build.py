@@ -18,7 +18,7 @@ from pathlib import Path
 from . import feeds
 from .catalog import Catalog, load_catalog
 from .content import Content, load_content
-from .incremental import BuildState, TemplateDigests, render_pages, terminal_progress
+from .incremental import BuildState, TemplateDigests, render_pages, terminal_progress, write_files
 from .model import Model
 from .pages import DataFile, Page
 from .problems import InputError, Problems
@@ -138,8 +138,7 @@ def build(options: BuildOptions) -> BuildReport:
             raise InputError(problems, "生成页面")
         report.rendered, report.reused = stats.rendered, stats.reused
         lap("生成页面")
-        for data_file in files:
-            staging.write(data_file.path, data_file.content)
+        write_files(files, staging, previous, state)
         _copy_static(theme_dirs(source, inputs.settings), staging)
         lap("写出数据文件")
         staging.commit(MANIFEST)

@@ -26,12 +26,12 @@ from pathlib import Path
 
 import jinja2
 
-from .pages import Page
+from .pages import DataFile, Page
 from .write import Staging
 
 # Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 def state_path(output: Path) -> Path:
@@ -41,8 +41,8 @@ def state_path(output: Path) -> Path:
 
 @dataclass
 class BuildState:
-    # output path -> (fingerprint, size, sha256) of the page written there
-    pages: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+    # output path -> (fingerprint, size, sha256) of the page or file written there
+    outputs: dict[str, tuple[str, int, str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, output: Path) -> BuildState:
@@ -52,12 +52,12 @@ class BuildState:
             return cls()
         if data.get("version") != STATE_VERSION or not output.is_dir():
             return cls()
-        return cls({path: tuple(entry) for path, entry in data.get("pages", {}).items()})
+        return cls({path: tuple(entry) for path, entry in data.get("outputs", {}).items()})
 
     def save(self, output: Path) -> None:
         target = state_path(output)
         temporary = target.with_name(target.name + ".tmp")
-        temporary.write_text(json.dumps({"version": STATE_VERSION, "pages": self.pages}, sort_keys=True),
+        temporary.write_text(json.dumps({"version": STATE_VERSION, "outputs": self.outputs}, sort_keys=True),
                              encoding="utf-8")
         os.replace(temporary, target)
 
@@ -124,7 +124,7 @@ def render_pages(pages: list[Page], render: Callable[[Page], str], digests: Temp
     for index, page in enumerate(pages):
         mark = fingerprint(page, digests.digest(page.template), common_digest)
         marks[page.path] = mark
-        old = previous.pages.get(page.path)
+        old = previous.outputs.get(page.path)
         if old is not None and old[0] == mark and _unchanged_on_disk(staging.target / page.path, old[1]):
             staging.link(page.path, staging.target / page.path, old[1], old[2])
             stats.reused += 1
@@ -149,6 +149,20 @@ def render_pages(pages: list[Page], render: Callable[[Page], str], digests: Temp
             executor.shutdown(cancel_futures=True)
     state = BuildState({path: (marks[path], *staging.written[path]) for path in marks if path in staging.written})
     return stats, state
+
+
+def write_files(files: list[DataFile], staging: Staging, previous: BuildState, state: BuildState) -> None:
+    """Data files whose bytes equal the last build's are hard-linked, not written again:
+    a province has tens of thousands of small record files that rarely change."""
+    for data_file in files:
+        digest = hashlib.sha256(data_file.content).hexdigest()
+        size = len(data_file.content)
+        old = previous.outputs.get(data_file.path)
+        if old is not None and old[2] == digest and _unchanged_on_disk(staging.target / data_file.path, size):
+            staging.link(data_file.path, staging.target / data_file.path, size, digest)
+        else:
+            staging.write(data_file.path, data_file.content)
+        state.outputs[data_file.path] = (digest, size, digest)
 
 
 def _unchanged_on_disk(path: Path, size: int) -> bool:

@@ -45,6 +45,11 @@ class Model:
     as_of: dt.date
     source: Path  # the site folder, for files copied as they are (attachments)
 
+    @property
+    def workbook_cache(self) -> Path:
+        """Where made workbooks are kept between builds (safe to delete at any time)."""
+        return self.source / ".cache" / "workbooks"
+
     # --- lookups ---------------------------------------------------------------------------
     @cached_property
     def districts(self) -> dict[str, District]:

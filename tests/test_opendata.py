@@ -194,3 +194,19 @@ def test_downloads_are_the_same_bytes_on_every_build(output, tmp_path):
     for path in sorted((output / "downloads").rglob("*.*")):
         relative = path.relative_to(output)
         assert (again / relative).read_bytes() == path.read_bytes(), relative
+
+
+def test_workbook_cache_serves_the_same_bytes_and_misses_on_change(tmp_path):
+    import datetime as dt
+
+    from disclosure import exports
+
+    sheets = [("表", ["甲", "乙"], [["一", 1], ["二", 2.5]])]
+    fresh = exports.to_workbook(sheets, dt.date(2026, 6, 1))
+    cached_first = exports.to_workbook(sheets, dt.date(2026, 6, 1), tmp_path)
+    assert fresh == cached_first and len(list(tmp_path.glob("*.xlsx"))) == 1
+    (next(tmp_path.glob("*.xlsx"))).write_bytes(b"served from the cache")
+    assert exports.to_workbook(sheets, dt.date(2026, 6, 1), tmp_path) == b"served from the cache"
+    changed = [("表", ["甲", "乙"], [["一", 1], ["二", 3]])]
+    assert exports.to_workbook(changed, dt.date(2026, 6, 1), tmp_path) != b"served from the cache"
+    assert len(list(tmp_path.glob("*.xlsx"))) == 2

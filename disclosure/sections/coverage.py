@@ -139,7 +139,7 @@ def _ledgers(model: Model, coverage: Coverage) -> list[tuple[Area, DataFile]]:
             row += [_ledger_flag(model, i, community) for i in share]
             rows.append(row)
         sheets = [("台账", headers, rows), ("指标", *_indicator_sheet(coverage, area))]
-        data = exports.to_workbook(sheets, model.as_of)
+        data = exports.to_workbook(sheets, model.as_of, model.workbook_cache)
         result.append((area, DataFile(f"{LEDGER_DIR}/{area.code}.xlsx", data)))
     return result
 

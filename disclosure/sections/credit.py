@@ -125,7 +125,8 @@ def _list_downloads(model: Model, year: RatingYear) -> list[DataFile]:
             "as_of": model.as_of.isoformat(), "columns": dict(LIST_COLUMNS), "rows": rows}
     return [
         DataFile(f"{stem}.csv", exports.to_csv(headers, table)),
-        DataFile(f"{stem}.xlsx", exports.to_xlsx(f"{year.year}年度红黑榜", headers, table, model.as_of)),
+        DataFile(f"{stem}.xlsx", exports.to_xlsx(f"{year.year}年度红黑榜", headers, table, model.as_of,
+                                                       model.workbook_cache)),
         DataFile(f"{stem}.json", (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")),
     ]
 

@@ -83,7 +83,8 @@ def _files(model: Model, found: list[Dataset]) -> list[DataFile]:
         headers, rows = exports.table(model, d.info, d.records)
         result += [
             DataFile(f"downloads/{d.stem}.csv", exports.to_csv(headers, rows)),
-            DataFile(f"downloads/{d.stem}.xlsx", exports.to_xlsx(d.title, headers, rows, d.updated)),
+            DataFile(f"downloads/{d.stem}.xlsx",
+                     exports.to_xlsx(d.title, headers, rows, d.updated, model.workbook_cache)),
             DataFile(f"downloads/{d.stem}.json", exports.to_json(d.info, rows)),
         ]
     for company in model.catalog.companies:

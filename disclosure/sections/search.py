@@ -7,6 +7,12 @@ documents with whoosh from output/search/documents.json.gz.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import zipfile
+from pathlib import Path
+
+import search as search_package
 from search.documents import KIND_LABELS, SearchDoc
 from search.export import export
 
@@ -15,16 +21,39 @@ from ..pages import Contribution, DataFile, Page
 
 
 def contribute(model: Model) -> Contribution:
-    exported = export(documents(model))
+    docs = documents(model)
+    files = _exported_files(docs, model.source / ".cache" / "search-export")
     page = Page(
         "search/index.html", "search.html", "搜索",
         {"kinds": KIND_LABELS, "districts": [(c, d.name) for c, d in sorted(model.districts.items())],
-         "document_count": exported.documents},
+         "document_count": len(docs)},
         column="搜索",
         column_description="按名称、拼音或首字母、统一社会信用代码、法定代表人、街道搜索企业、小区和通知公告",
         column_type="服务", in_sitemap=False,
     )
-    return Contribution(pages=[page], files=[DataFile(path, content) for path, content in exported.files])
+    return Contribution(pages=[page], files=[DataFile(path, content) for path, content in files])
+
+
+def _exported_files(docs: list[SearchDoc], cache: Path) -> list[tuple[str, bytes]]:
+    """The shards for these documents; an export made before from the same documents is read
+    back from the cache (a province's export takes many seconds, its documents rarely change)."""
+    # The exporting code is part of the key, so a changed tokenizer never serves old shards.
+    code = b"".join(p.read_bytes() for p in sorted(Path(search_package.__file__).parent.glob("*.py")))
+    key = hashlib.sha256(code + repr(docs).encode("utf-8")).hexdigest()
+    archive = cache / f"{key}.zip"
+    try:
+        with zipfile.ZipFile(archive) as stored:
+            return [(name, stored.read(name)) for name in stored.namelist()]
+    except (OSError, zipfile.BadZipFile):
+        pass
+    files = export(docs).files
+    cache.mkdir(parents=True, exist_ok=True)
+    temporary = archive.with_name(f".{key}.{os.getpid()}.tmp")
+    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_STORED) as stored:
+        for name, content in files:
+            stored.writestr(name, content)
+    os.replace(temporary, archive)
+    return files
 
 
 def documents(model: Model) -> list[SearchDoc]:
