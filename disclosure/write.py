@@ -20,6 +20,25 @@ class OutputPathError(ValueError):
     pass
 
 
+def _remove_abandoned(target: Path) -> None:
+    """Folders left beside output/ by a build that was killed (its process is gone)."""
+    for kind in ("building", "old"):
+        for path in target.parent.glob(f".{target.name}.{kind}-*"):
+            pid = path.name.removeprefix(f".{target.name}.{kind}-").split("-")[0]
+            if pid.isdigit() and not _running(int(pid)):
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: it exists
+        return True
+    return True
+
+
 @dataclass
 class Staging:
     target: Path  # the live output folder
@@ -30,7 +49,8 @@ class Staging:
     def open(cls, target: Path) -> Staging:
         target = target.resolve()
         target.parent.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+        _remove_abandoned(target)
+        folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-{os.getpid()}-", dir=target.parent))
         return cls(target, folder)
 
     @staticmethod
@@ -77,11 +97,6 @@ class Staging:
     def _claim(self, relative: str) -> None:
         if relative in self.written:
             raise OutputPathError(f"两个页面要写入同一路径：{relative}")
-
-    def copy_tree(self, source: Path, prefix: str) -> None:
-        for path in sorted(source.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                self.write(f"{prefix}/{path.relative_to(source).as_posix()}", path.read_bytes())
 
     def manifest(self) -> bytes:
         files = [{"path": p, "bytes": size, "sha256": digest} for p, (size, digest) in sorted(self.written.items())]

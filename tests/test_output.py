@@ -180,6 +180,9 @@ def test_a_killed_build_leaves_output_untouched(tmp_path):
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     assert tree(output) == before
+    # The killed build's staging folder is cleared away by the next build.
+    build_site(source, as_of=AS_OF)
+    assert [p.name for p in source.iterdir() if p.name.startswith(".output.building")] == []
 
 
 @pytest.mark.parametrize("evil", ["../escape.html", "/tmp/escape.html", "a/../../escape.html", "a\\..\\b.html", ""])
