@@ -39,7 +39,3 @@ def verify(code: str) -> CodeVerdict:
             False, f"第 18 位校验码应为“{expected}”，实际为“{code[17]}”，可能有字符录入错误", expected
         )
     return CodeVerdict(True)
-
-
-def is_valid(code: str) -> bool:
-    return verify(code).ok

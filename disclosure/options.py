@@ -27,9 +27,6 @@ def setting(help: str, default: Any = _MISSING) -> Any:
     return dataclasses.field(default=default, metadata={"help": help})
 
 
-def help_of(cls: type) -> dict[str, str]:
-    return {f.name: f.metadata.get("help", "") for f in dataclasses.fields(cls)}
-
 
 _TYPE_WORDS = {str: "文字", int: "整数", float: "数字", bool: "true 或 false", dt.date: "日期（如 2025-02-28）"}
 
