@@ -71,13 +71,26 @@ def test_serve_binds_loopback_and_rebuilds_on_change(site):
         (site / "data/companies.csv").write_text(COMPANIES.replace("张测一", "张测改"), encoding="utf-8")
         changed = _wait_for(lambda: fetch(url) if "张测改" in fetch(url) else None, 60)
         assert "张测改" in changed
-        listening = subprocess.run(["ss", "-ltn"], capture_output=True, text=True).stdout
-        lines = [line for line in listening.splitlines() if f":{port} " in line]
-        if lines:  # ss is available: the preview listens on loopback only
-            assert all("127.0.0.1:" in line for line in lines), lines
+        listening = listening_addresses(port)
+        assert listening and set(listening) == {"127.0.0.1"}, listening
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def listening_addresses(port: int) -> list[str]:
+    """The local addresses with a listening socket on ``port``, from the kernel's tables."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, hex_port = local.rsplit(":", 1)
+            if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                if len(address) == 8:
+                    found.append(".".join(str(b) for b in reversed(bytes.fromhex(address))))
+                else:
+                    found.append("ipv6:" + address)
+    return found
 
 
 def _wait_for(attempt, seconds):
