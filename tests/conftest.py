@@ -14,6 +14,11 @@ import pytest
 from disclosure.build import BuildOptions, build
 from disclosure.creditcode import check_character
 
+# Debian's Chromium, never a downloaded browser; the flags keep it off the network.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
 
 def credit_code(body17: str) -> str:
     return body17 + check_character(body17)

@@ -4,14 +4,11 @@ without JavaScript, no WCAG violation found by axe-core, and a download a person
 from pathlib import Path
 
 import pytest
-from conftest import build_site
+from conftest import CHROMIUM, CHROMIUM_ARGS, build_site
 from test_coverage import AS_OF, coverage_site
 
 from tests.browser.server import SiteServer
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 AXE_JS = Path(__file__).resolve().parent.parent / "tools" / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -27,7 +24,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

@@ -7,13 +7,10 @@ import datetime as dt
 
 import pytest
 from browser.server import SiteServer
-from conftest import CODE_B, build_site, tiny_site, write_site
+from conftest import CHROMIUM, CHROMIUM_ARGS, CODE_B, build_site, tiny_site, write_site
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +23,7 @@ def served(tmp_path_factory):
 
 def test_resident_reads_the_lists_and_a_company_history(served):
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         outside = []
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(served) else None)
@@ -71,7 +68,7 @@ def test_resident_reads_the_lists_and_a_company_history(served):
 
 def test_lists_work_by_keyboard(served):
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto(served + "credit/")
         page.locator("#red-list a").first.focus()

@@ -7,14 +7,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from browser.server import SiteServer
-from conftest import build_site, tiny_site, write_site
+from conftest import CHROMIUM, CHROMIUM_ARGS, build_site, tiny_site, write_site
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +34,7 @@ def in_browser():
 
     def start():
         state["playwright"] = playwright_api.sync_playwright().start()
-        state["browser"] = state["playwright"].chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        state["browser"] = state["playwright"].chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
     executor.submit(start).result()
 

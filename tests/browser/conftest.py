@@ -13,15 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import CHROMIUM, CHROMIUM_ARGS
 
 from disclosure.build import BuildOptions, assemble, build, default_as_of, load_inputs
 
 from .server import SiteServer
 
 PROJECT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 DOMAIN = "https://zjj.bynr.gov.cn"
 BASES = {"root": "/", "subpath": "/wyfw/"}
 
