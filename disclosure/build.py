@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import feeds
+from . import render as render_module
 from .catalog import Catalog, load_catalog
 from .content import Content, load_content
 from .incremental import BuildState, TemplateDigests, render_pages, terminal_progress, write_files
@@ -124,8 +125,10 @@ def build(options: BuildOptions) -> BuildReport:
 
     env = make_environment(theme_dirs(source, inputs.settings))
     renderer = Renderer(env, inputs.settings, as_of, inputs.settings.base_url)
-    # Everything every page depends on besides its own record and template.
-    common = hashlib.sha256(repr((inputs.settings, as_of, __version__)).encode("utf-8")).hexdigest()
+    # Everything every page depends on besides its own record and template: the settings,
+    # the date, and the code of the filters templates call (render.py).
+    renderer_code = Path(render_module.__file__).read_bytes()
+    common = hashlib.sha256(repr((inputs.settings, as_of, __version__)).encode("utf-8") + renderer_code).hexdigest()
     previous = BuildState() if options.full else BuildState.load(output)
     staging = Staging.open(output)
     try:
