@@ -154,6 +154,18 @@ def site(tmp_path: Path) -> Path:
     return write_site(tmp_path / "site", tiny_site())
 
 
+def input_errors(root: Path, changes: dict[str, str | bytes]) -> list:
+    """The errors that stop load+validate of the tiny site with ``changes`` applied."""
+    from disclosure.build import load_inputs
+    from disclosure.problems import InputError
+
+    files = tiny_site()
+    files.update(changes)
+    with pytest.raises(InputError) as caught:
+        load_inputs(write_site(root, files))
+    return caught.value.problems.errors
+
+
 def build_site(source: Path, **options) -> Path:
     output = options.pop("output", source / "output")
     build(BuildOptions(source=source, output=output, **options))

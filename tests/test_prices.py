@@ -8,7 +8,7 @@ import json
 
 import openpyxl
 import pytest
-from conftest import COMMUNITIES, PRICES, build_site, tiny_site, write_site
+from conftest import COMMUNITIES, PRICES, build_site, input_errors, tiny_site, write_site
 
 from disclosure.build import load_inputs
 from disclosure.prices import fee_verdict
@@ -51,12 +51,7 @@ SHEET = """\
 """
 
 
-def errors_of(tmp_path, files):
-    site = tiny_site()
-    site.update(files)
-    with pytest.raises(InputError) as caught:
-        load_inputs(write_site(tmp_path, site))
-    return caught.value.problems.errors
+errors_of = input_errors
 
 
 def messages(errors):

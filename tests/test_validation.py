@@ -1,18 +1,11 @@
 """Every validation error names file, row, column, value and what would be valid — all at once."""
 
 import pytest
-from conftest import CODE_A, CODE_B, COMMUNITIES, COMPANIES, RATINGS_2025, SITE_YAML, tiny_site, write_site
-
-from disclosure.build import load_inputs
-from disclosure.problems import InputError
+from conftest import CODE_A, CODE_B, COMMUNITIES, COMPANIES, RATINGS_2025, SITE_YAML, input_errors
 
 
 def errors_of(tmp_path, **changes):
-    files = tiny_site()
-    files.update(changes)
-    with pytest.raises(InputError) as caught:
-        load_inputs(write_site(tmp_path, files))
-    return caught.value.problems.errors
+    return input_errors(tmp_path, changes)
 
 
 def only(errors):
