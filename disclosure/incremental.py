@@ -4,8 +4,11 @@ A page's fingerprint covers everything its bytes depend on: its own fields and c
 records it shows), the sources of its template and every template that one extends,
 includes or imports, and the settings and date shared by all pages. A rebuild renders only
 pages whose fingerprint changed since the last build that wrote the same output folder; the
-others are hard-linked from that output into the new staging folder, so the result is the
-same bytes as a clean build. Pages whose records are gone are simply not carried over.
+others stay where they are (write.py stages only what changed), so the result is the same
+bytes as a clean build. Pages whose records are gone are deleted.
+
+Before any of that, one digest of every input file and option is compared with the last
+build's: when nothing changed, nothing is loaded, rendered or written.
 
 Rendering runs in worker processes (fork: they inherit the renderer and the pages, nothing
 is pickled but page indices and results), each writing its files straight into staging.
@@ -13,11 +16,13 @@ is pickled but page indices and results), each writing its files straight into s
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import hashlib
 import json
 import multiprocessing
-import os
 import re
+import signal
 import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -27,39 +32,57 @@ from pathlib import Path
 import jinja2
 
 from .pages import DataFile, Page
-from .write import Staging
+from .write import Staging, state_path
 
 # Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
-STATE_VERSION = 2
-
-
-def state_path(output: Path) -> Path:
-    """Kept beside output/, never inside it: it is not part of the publication."""
-    return output.with_name(f".{output.name}.state.json")
+STATE_VERSION = 3
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
 @dataclass
 class BuildState:
     # output path -> (fingerprint, size, sha256) of the page or file written there
     outputs: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+    inputs: str = ""  # digest of every input of that build (see input_digest)
+    pages: int = 0
+    warnings: list[dict] = field(default_factory=list)  # its warnings, shown again when nothing changed
 
     @classmethod
-    def load(cls, output: Path) -> BuildState:
+    def load(cls, output: Path) -> BuildState | None:
+        """The record the last build left beside output/; None if there is none to trust."""
         try:
             data = json.loads(state_path(output).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return cls()
+            return None
         if data.get("version") != STATE_VERSION or not output.is_dir():
-            return cls()
-        return cls({path: tuple(entry) for path, entry in data.get("outputs", {}).items()})
+            return None
+        return cls({path: tuple(entry) for path, entry in data["outputs"].items()},
+                   data["inputs"], data["pages"], data["warnings"])
 
-    def save(self, output: Path) -> None:
-        target = state_path(output)
-        temporary = target.with_name(target.name + ".tmp")
-        temporary.write_text(json.dumps({"version": STATE_VERSION, "outputs": self.outputs}, sort_keys=True),
-                             encoding="utf-8")
-        os.replace(temporary, target)
+    def to_json(self) -> bytes:
+        return json.dumps({"version": STATE_VERSION, "inputs": self.inputs, "pages": self.pages,
+                           "warnings": self.warnings, "outputs": self.outputs},
+                          ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+    def intact(self, output: Path) -> bool:
+        """Every file the last build wrote is still there with its size (nobody edited output/)."""
+        return all(_unchanged_on_disk(output / path, size) for path, (_, size, _) in self.outputs.items())
+
+
+def input_digest(roots: list[Path], options: str) -> str:
+    """One digest of every file under ``roots`` (data, content, settings, themes, the engine's
+    own code) and of the options. Equal digests mean the build would write the same site."""
+    digest = hashlib.sha256(options.encode("utf-8"))
+    for number, root in enumerate(roots):
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            if "__pycache__" in path.parts or path.suffix == ".pyc":
+                continue
+            relative = path.relative_to(root).as_posix() if path != root else ""
+            digest.update(f"{number}\0{relative}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 class TemplateDigests:
@@ -126,7 +149,7 @@ def render_pages(pages: list[Page], render: Callable[[Page], str], digests: Temp
         marks[page.path] = mark
         old = previous.outputs.get(page.path)
         if old is not None and old[0] == mark and _unchanged_on_disk(staging.target / page.path, old[1]):
-            staging.link(page.path, staging.target / page.path, old[1], old[2])
+            staging.keep(page.path, old[1], old[2])
             stats.reused += 1
         else:
             todo.append(index)
@@ -147,7 +170,8 @@ def render_pages(pages: list[Page], render: Callable[[Page], str], digests: Temp
     finally:
         if executor is not None:
             executor.shutdown(cancel_futures=True)
-    state = BuildState({path: (marks[path], *staging.written[path]) for path in marks if path in staging.written})
+    state = BuildState({path: (marks[path], *staging.written[path]) for path in marks if path in staging.written},
+                       pages=len(pages))
     return stats, state
 
 
@@ -159,7 +183,7 @@ def write_files(files: list[DataFile], staging: Staging, previous: BuildState, s
         size = len(data_file.content)
         old = previous.outputs.get(data_file.path)
         if old is not None and old[2] == digest and _unchanged_on_disk(staging.target / data_file.path, size):
-            staging.link(data_file.path, staging.target / data_file.path, size, digest)
+            staging.keep(data_file.path, size, digest)
         else:
             staging.write(data_file.path, data_file.content)
         state.outputs[data_file.path] = (digest, size, digest)
@@ -193,7 +217,18 @@ _WORKER: dict[str, object] = {}
 
 
 def _worker_start(pages: list[Page], render: Callable[[Page], str], staging: Staging) -> None:
+    _die_with_parent()
     _WORKER.update(pages=pages, render=render, staging=staging)
+
+
+def _die_with_parent() -> None:
+    """A killed build must not leave workers writing into its staging folder while the next
+    build clears it away: on Linux, ask the kernel to kill this worker with its parent."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: workers end when their queue closes
+        pass
 
 
 def _worker_render(chunk: list[int]) -> tuple[list[Written], list[Failure]]:

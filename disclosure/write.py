@@ -1,12 +1,23 @@
-"""Stage write: everything goes into a fresh staging folder, swapped in only at the end.
+"""Stage write: new files go to a staging folder; output/ changes only once all are there.
 
-A failed or killed build leaves the previous output/ as it was: the staging folder sits
-beside output/ and only a rename makes it live. No path may leave the staging folder,
-whatever a record id contains, and two files claiming one path is an error.
+Two ways to make the staging folder live:
+
+- **swap** (first build, ``--full``): staging holds the whole site and replaces output/ by
+  rename.
+- **patch** (a rebuild): staging holds only the files that changed. A journal beside
+  output/ names the files to move in and the files to delete; once it is on disk, the
+  change is decided and is carried out file by file, each by rename. A build killed while
+  carrying it out leaves the journal, and the next build finishes the job before anything
+  else ("roll forward", as databases do), so output/ never stays half old, half new.
+
+A failed or killed build before that point leaves the previous output/ as it was. No path
+may leave the staging folder, whatever a record id contains, and two files claiming one path
+is an error.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -18,6 +29,15 @@ from pathlib import Path, PurePosixPath
 
 class OutputPathError(ValueError):
     pass
+
+
+def state_path(output: Path) -> Path:
+    """What the last build wrote, kept beside output/, never inside: not part of the publication."""
+    return output.with_name(f".{output.name}.state.json")
+
+
+def journal_path(output: Path) -> Path:
+    return output.with_name(f".{output.name}.journal.json")
 
 
 def _remove_abandoned(target: Path) -> None:
@@ -39,19 +59,71 @@ def _running(pid: int) -> bool:
     return True
 
 
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def tidy(target: Path) -> None:
+    """What killed builds left beside output/: finish a decided patch, remove staging folders."""
+    finish_interrupted(target)
+    _remove_abandoned(target)
+
+
+def finish_interrupted(target: Path) -> None:
+    """Carry out a patch whose journal was written but whose build was killed before the end."""
+    journal = journal_path(target)
+    try:
+        plan = json.loads(journal.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    folder = target.parent / plan["folder"]
+    for relative in plan["moves"]:
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):  # moved before the build was killed
+            os.replace(folder / relative, destination)
+    for relative in plan["deletes"]:
+        (target / relative).unlink(missing_ok=True)
+        _prune_empty_parents(target / relative, target)
+    state_next = target.parent / plan["state"]
+    if state_next.exists():
+        os.replace(state_next, state_path(target))
+    shutil.rmtree(folder, ignore_errors=True)
+    journal.unlink()
+
+
+def _prune_empty_parents(path: Path, stop: Path) -> None:
+    for parent in path.parents:
+        if parent == stop or stop not in parent.parents:
+            return
+        try:
+            parent.rmdir()
+        except OSError:  # not empty
+            return
+
+
 @dataclass
 class Staging:
     target: Path  # the live output folder
     folder: Path  # where this build writes
-    written: dict[str, tuple[int, str]] = field(default_factory=dict)  # path -> (size, sha256)
+    patch: bool = False  # True: folder holds only changed files; unchanged ones stay in target
+    written: dict[str, tuple[int, str]] = field(default_factory=dict)  # every path of the new site -> (size, sha256)
+    fresh: set[str] = field(default_factory=set)  # paths of files written into folder
+    previous: frozenset[str] = frozenset()  # paths the live folder holds now (patch only)
+    decided: bool = False  # the journal of a patch is written: the staged files must stay
 
     @classmethod
-    def open(cls, target: Path) -> Staging:
+    def open(cls, target: Path, previous: frozenset[str] | None = None) -> Staging:
+        """``previous``: the paths the last build wrote, when it left a usable record of them;
+        then only changes are staged. None: a whole new site is staged and swapped in."""
         target = target.resolve()
         target.parent.mkdir(parents=True, exist_ok=True)
-        _remove_abandoned(target)
+        tidy(target)
         folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-{os.getpid()}-", dir=target.parent))
-        return cls(target, folder)
+        patch = previous is not None and target.is_dir()
+        return cls(target, folder, patch=patch, previous=(previous or frozenset()) if patch else frozenset())
 
     @staticmethod
     def check_relative(relative: str) -> PurePosixPath:
@@ -79,20 +151,24 @@ class Staging:
         path.write_bytes(data)
         return len(data), hashlib.sha256(data).hexdigest()
 
-    def link(self, relative: str, existing: Path, size: int, digest: str) -> None:
-        """Carry an unchanged file over from the previous output without copying its bytes."""
+    def keep(self, relative: str, size: int, digest: str) -> None:
+        """An unchanged file of the live folder is part of the new site as it is. In a patch
+        it simply stays; in a swap it is hard-linked into staging, not copied."""
         self._claim(relative)
-        path = self.safe_path(relative)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(existing, path)
-        except OSError:  # another file system, or links not allowed: copy instead
-            shutil.copyfile(existing, path)
-        self.record(relative, size, digest)
+        if not self.patch:
+            path = self.safe_path(relative)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(self.target / relative, path)
+            except OSError:  # another file system, or links not allowed: copy instead
+                shutil.copyfile(self.target / relative, path)
+        self.written[relative] = (size, digest)
 
     def record(self, relative: str, size: int, digest: str) -> None:
+        """Bookkeeping for a file put into the staging folder."""
         self._claim(relative)
         self.written[relative] = (size, digest)
+        self.fresh.add(relative)
 
     def _claim(self, relative: str) -> None:
         if relative in self.written:
@@ -102,15 +178,40 @@ class Staging:
         files = [{"path": p, "bytes": size, "sha256": digest} for p, (size, digest) in sorted(self.written.items())]
         return (json.dumps({"files": files}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
-    def commit(self, manifest_name: str) -> None:
-        """Write the manifest, then swap staging in for the live folder."""
-        self.write(manifest_name, self.manifest())
+    def commit(self, state: bytes) -> None:
+        """Make the new site live, with ``state`` (the record the next build compares
+        against) saved in the same step."""
+        if self.patch:
+            self._commit_patch(state)
+        else:
+            self._commit_swap(state)
+
+    def _commit_swap(self, state: bytes) -> None:
         os.chmod(self.folder, 0o755)  # noqa: S103 - a public website must be readable by the web server
+        # No record while the folders change places: a build killed in between starts afresh.
+        state_path(self.target).unlink(missing_ok=True)
         old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
         if self.target.exists():
             os.replace(self.target, old)
         os.replace(self.folder, self.target)
+        _write_atomically(state_path(self.target), state)
         shutil.rmtree(old, ignore_errors=True)
 
+    def _commit_patch(self, state: bytes) -> None:
+        state_next = state_path(self.target).with_name(state_path(self.target).name + ".next")
+        state_next.write_bytes(state)
+        plan = {
+            "folder": self.folder.name,
+            "state": state_next.name,
+            "moves": sorted(self.fresh),
+            "deletes": sorted(self.previous - self.written.keys()),
+        }
+        # From here on the change is decided: if this process dies, the next build finishes it.
+        _write_atomically(journal_path(self.target), json.dumps(plan, ensure_ascii=False).encode("utf-8"))
+        self.decided = True
+        finish_interrupted(self.target)
+
     def abandon(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """Throw the staged files away, unless a journal already promises them to output/."""
+        if not self.decided:
+            shutil.rmtree(self.folder, ignore_errors=True)

@@ -170,7 +170,7 @@ def test_a_killed_build_leaves_output_untouched(tmp_path):
     output = build_site(source, as_of=AS_OF)
     before = tree(output)
     process = subprocess.Popen([sys.executable, str(ROOT / "generate.py"), "build", "--source", str(source),
-                                "--as-of", "2026-06-01"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                "--as-of", "2026-06-01", "--full"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     staging = []
     while time.monotonic() < deadline and not staging:
