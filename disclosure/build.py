@@ -11,24 +11,28 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
+import sys
 import time
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 from . import feeds
 from . import render as render_module
 from .catalog import Catalog, load_catalog
 from .content import Content, load_content
-from .incremental import BuildState, TemplateDigests, render_pages, terminal_progress, write_files
+from .incremental import BuildState, TemplateDigests, input_digest, render_pages, terminal_progress, write_files
 from .model import Model
 from .pages import DataFile, Page
-from .problems import InputError, Problems
+from .problems import InputError, Problem, Problems
 from .render import Renderer, make_environment, theme_dirs
 from .sections import SECTIONS
 from .settings import Settings, load_settings
-from .write import OutputPathError, Staging
+from .write import OutputPathError, Staging, tidy
 
 MANIFEST = "build-manifest.json"
+# The engine's own code is an input of every build, like the data: a change re-checks all.
+ENGINE_CODE = [Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "search"]
 # Part of every page's fingerprint: a new engine version re-renders everything.
 __version__ = "0.1.0"
 
@@ -53,6 +57,7 @@ class BuildReport:
     bytes: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     warnings: Problems = field(default_factory=Problems)
+    unchanged: bool = False  # nothing had changed: output/ was left as it was
 
 
 @dataclass(frozen=True)
@@ -71,14 +76,20 @@ def default_as_of() -> dt.date:
     return dt.date.today()
 
 
-def load_inputs(source: Path, base_url: str | None = None, strict: bool = False) -> Inputs:
-    """Stages load and validate. Raises InputError with every problem found."""
-    problems = Problems()
+def read_settings(source: Path, base_url: str | None, problems: Problems) -> Settings:
     settings = load_settings(source, problems)
     if settings is None:
         raise InputError(problems, "读取站点设置")
     if base_url:
         settings = dataclasses.replace(settings, base_url=base_url)
+    return settings
+
+
+def load_inputs(source: Path, base_url: str | None = None, strict: bool = False,
+                settings: Settings | None = None, problems: Problems | None = None) -> Inputs:
+    """Stages load and validate. Raises InputError with every problem found."""
+    problems = problems or Problems()
+    settings = settings or read_settings(source, base_url, problems)
     catalog = load_catalog(source, settings, problems)
     content = load_content(source, settings.organiser, problems)
     if problems.errors or (strict and problems.warnings):
@@ -115,37 +126,59 @@ def build(options: BuildOptions) -> BuildReport:
     source = options.source.resolve()
     output = options.output.resolve()
     as_of = options.as_of or default_as_of()
-    inputs = load_inputs(source, options.base_url, options.strict)
+    problems = Problems()
+    settings = read_settings(source, options.base_url, problems)
+    themes = theme_dirs(source, settings)
+    tidy(output)
+    previous = None if options.full else BuildState.load(output)
+    inputs_digest = input_digest(
+        [source / "site.yaml", source / "data", source / "content", *themes, *ENGINE_CODE],
+        repr((as_of, options.base_url, options.strict, __version__, _library_versions())))
+    if previous and previous.inputs == inputs_digest and previous.intact(output):
+        # Nothing the site is made from has changed since the build that wrote output/.
+        report.pages = report.reused = previous.pages
+        report.files = len(previous.outputs)
+        report.bytes = sum(size for _, size, _ in previous.outputs.values())
+        report.warnings = Problems(warnings=[Problem(**w) for w in previous.warnings])
+        report.unchanged = True
+        lap("核对输入（无变化）")
+        return report
+
+    inputs = load_inputs(source, options.base_url, options.strict, settings, problems)
     report.warnings = inputs.problems
     lap("读取与校验")
 
     pages, files = assemble(inputs, as_of, source)
+    files += _static_files(themes, {f.path for f in files})
     _check_paths(pages, files)
     lap("组织页面")
 
-    env = make_environment(theme_dirs(source, inputs.settings))
+    env = make_environment(themes)
     renderer = Renderer(env, inputs.settings, as_of, inputs.settings.base_url)
     # Everything every page depends on besides its own record and template: the settings,
     # the date, and the code of the filters templates call (render.py).
     renderer_code = Path(render_module.__file__).read_bytes()
     common = hashlib.sha256(repr((inputs.settings, as_of, __version__)).encode("utf-8") + renderer_code).hexdigest()
-    previous = BuildState() if options.full else BuildState.load(output)
-    staging = Staging.open(output)
+    staging = Staging.open(output, frozenset(previous.outputs) if previous else None)
+    previous = previous or BuildState()
     try:
         stats, state = render_pages(pages, renderer.render, TemplateDigests(env), common, staging, previous,
                                     options.workers or os.cpu_count() or 1, terminal_progress("生成页面"))
         if stats.failures:
-            problems = Problems()
+            failures = Problems()
             for path, template, line, message in stats.failures:
-                problems.error(template, f"模板错误：{message}（页面 {path}）", row=line)
-            raise InputError(problems, "生成页面")
+                failures.error(template, f"模板错误：{message}（页面 {path}）", row=line)
+            raise InputError(failures, "生成页面")
         report.rendered, report.reused = stats.rendered, stats.reused
         lap("生成页面")
         write_files(files, staging, previous, state)
-        _copy_static(theme_dirs(source, inputs.settings), staging)
         lap("写出数据文件")
-        staging.commit(MANIFEST)
-        state.save(output)
+        staging.write(MANIFEST, staging.manifest())
+        size, digest = staging.written[MANIFEST]
+        state.outputs[MANIFEST] = (digest, size, digest)
+        state.inputs = inputs_digest
+        state.warnings = [dataclasses.asdict(w) for w in inputs.problems.warnings]
+        staging.commit(state.to_json())
     except BaseException:
         staging.abandon()
         raise
@@ -154,6 +187,17 @@ def build(options: BuildOptions) -> BuildReport:
     report.bytes = sum(size for size, _ in staging.written.values())
     lap("替换 output")
     return report
+
+
+def _library_versions() -> tuple[str, ...]:
+    """Libraries whose output ends up in the site: a new version may change the bytes."""
+    versions = [sys.version]
+    for name in ("jinja2", "markdown", "markupsafe", "segno", "openpyxl", "pypinyin", "pyyaml", "whoosh3"):
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} -")
+    return tuple(versions)
 
 
 def _check_paths(pages: list[Page], files: list[DataFile]) -> None:
@@ -174,11 +218,14 @@ def _check_paths(pages: list[Page], files: list[DataFile]) -> None:
         raise InputError(problems, "生成页面")
 
 
-def _copy_static(themes: list[Path], staging: Staging) -> None:
-    for theme in themes:  # the site's own theme first: it wins
+def _static_files(themes: list[Path], claimed: set[str]) -> list[DataFile]:
+    """The themes' static files; the site's own theme comes first and wins."""
+    found: dict[str, DataFile] = {}
+    for theme in themes:
         static = theme / "static"
         if static.is_dir():
             for path in sorted(static.rglob("*")):
                 relative = f"static/{path.relative_to(static).as_posix()}"
-                if path.is_file() and relative not in staging.written:
-                    staging.write(relative, path.read_bytes())
+                if path.is_file() and relative not in found and relative not in claimed:
+                    found[relative] = DataFile(relative, path.read_bytes())
+    return list(found.values())

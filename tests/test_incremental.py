@@ -1,12 +1,14 @@
 """Incremental builds equal clean builds byte for byte, after any sequence of changes."""
 
 import datetime as dt
+import json
+import os
 import random
 
 import pytest
 from conftest import CODE_A, COMMUNITIES, COMPANIES, RATINGS_2025, tiny_site, write_site
 
-from disclosure import incremental
+from disclosure import incremental, write
 from disclosure.build import BuildOptions, build
 
 AS_OF = dt.date(2026, 6, 1)
@@ -131,3 +133,66 @@ def test_a_template_error_in_a_worker_is_reported(site, tmp_path, monkeypatch):
     assert len(errors) == 3  # one per company page
     assert all("模板错误" in e.message and "company.html" in e.file for e in errors)
     assert not (tmp_path / "out").exists()
+
+
+def test_nothing_changed_leaves_output_alone_and_repeats_the_warnings(tmp_path):
+    files = tiny_site()
+    header, rest = files["data/companies.csv"].split("\n", 1)
+    files["data/companies.csv"] = header + ",内部备注\n" + rest  # an unknown column: a warning
+    source = write_site(tmp_path / "site", files)
+    output = tmp_path / "out"
+    first = build(BuildOptions(source=source, output=output, as_of=AS_OF))
+    assert [w.message for w in first.warnings.warnings] == ["未识别的列，已忽略"]
+    home = output / "index.html"
+    stamp = (home.stat().st_ino, home.stat().st_mtime_ns)
+    again = build(BuildOptions(source=source, output=output, as_of=AS_OF))
+    assert again.unchanged
+    assert (again.pages, again.reused, again.rendered, again.files) == (first.pages, first.pages, 0, first.files)
+    assert [w.describe() for w in again.warnings.warnings] == [w.describe() for w in first.warnings.warnings]
+    assert (home.stat().st_ino, home.stat().st_mtime_ns) == stamp
+    # Another day is another input: lists in force depend on it.
+    later = build(BuildOptions(source=source, output=output, as_of=AS_OF + dt.timedelta(days=1)))
+    assert not later.unchanged
+
+
+def test_a_file_removed_from_output_by_hand_is_written_again(site, tmp_path):
+    output = tmp_path / "out"
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    page = output / f"companies/{CODE_A}/index.html"
+    page.unlink()
+    report = build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert not report.unchanged and report.rendered == 1
+    clean = tmp_path / "clean"
+    build(BuildOptions(source=site, output=clean, as_of=AS_OF, full=True))
+    assert tree(output) == tree(clean)
+
+
+def test_a_build_killed_while_updating_output_is_finished_by_the_next(site, tmp_path, monkeypatch):
+    output = tmp_path / "out"
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    before = tree(output)
+    lines = COMMUNITIES.splitlines()
+    (site / "data/communities.csv").write_text("\n".join(lines[:-1]) + "\n", "utf-8")  # one community fewer
+
+    def killed_after_two_moves(target):
+        if not write.journal_path(target).exists():  # the call at the start of the build
+            return
+        plan = json.loads(write.journal_path(target).read_text("utf-8"))
+        for relative in plan["moves"][:2]:
+            os.replace(target.parent / plan["folder"] / relative, target / relative)
+        raise KeyboardInterrupt  # the process dies here; nothing after this line runs
+
+    real_finish = write.finish_interrupted
+    monkeypatch.setattr(write, "finish_interrupted", killed_after_two_moves)
+    with pytest.raises(KeyboardInterrupt):
+        build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    half_done = tree(output)
+    assert half_done != before and write.journal_path(output).exists()
+    monkeypatch.setattr(write, "finish_interrupted", real_finish)
+
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert not write.journal_path(output).exists()
+    clean = tmp_path / "clean"
+    build(BuildOptions(source=site, output=clean, as_of=AS_OF, full=True))
+    assert tree(output) == tree(clean)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.building")] == []
