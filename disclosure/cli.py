@@ -83,8 +83,12 @@ def main(argv: list[str] | None = None) -> int:
             if report.warnings.warnings:
                 print(report.warnings.report(), file=sys.stderr)
             stages = "，".join(f"{name} {seconds:.2f} 秒" for name, seconds in report.seconds.items())
-            print(f"已生成 {report.pages} 个页面（重新生成 {report.rendered} 个，未变化沿用 {report.reused} 个），"
-                  f"共 {report.files} 个文件（{report.bytes / 1e6:.1f} MB）到 {output}")
+            if report.unchanged:
+                print(f"数据、页面、设置和模板都与上次生成时相同，{output} 未改动"
+                      f"（{report.pages} 个页面，共 {report.files} 个文件）。")
+            else:
+                print(f"已生成 {report.pages} 个页面（重新生成 {report.rendered} 个，未变化沿用 {report.reused} 个），"
+                      f"共 {report.files} 个文件（{report.bytes / 1e6:.1f} MB）到 {output}")
             print(f"用时：{stages}")
             return 0
         if args.command == "serve":

@@ -37,10 +37,12 @@ def run_build(source: Path, *extra: str) -> dict:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"build failed:\n{err[-3000:]}")
     pages = re.search(r"已生成 (\d+) 个页面（重新生成 (\d+) 个，未变化沿用 (\d+) 个）", out)
+    unchanged = re.search(r"未改动（(\d+) 个页面", out)
     stages = re.search(r"用时：(.*)", out)
+    counts = (int(unchanged.group(1)), 0, int(unchanged.group(1))) if unchanged else tuple(map(int, pages.groups()))
     return {
         "seconds": seconds, "peak_mb": usage.ru_maxrss / 1024,
-        "pages": int(pages.group(1)), "rendered": int(pages.group(2)), "reused": int(pages.group(3)),
+        "pages": counts[0], "rendered": counts[1], "reused": counts[2],
         "stages": stages.group(1) if stages else "",
     }
 

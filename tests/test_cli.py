@@ -46,6 +46,12 @@ def test_build_with_output_and_base_url(site, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "已生成" in result.stdout
     assert "https://example.org/x/credit/" in (tmp_path / "public/sitemap.xml").read_text("utf-8")
+    again = run("build", "--source", str(site), "--output", str(tmp_path / "public"), "--base-url",
+                "https://example.org/x/", "--as-of", "2026-06-01")
+    assert again.returncode == 0 and "未改动" in again.stdout and "已生成" not in again.stdout
+    other_base = run("build", "--source", str(site), "--output", str(tmp_path / "public"), "--as-of", "2026-06-01")
+    assert "已生成" in other_base.stdout
+    assert "https://example.org/x/" not in (tmp_path / "public/sitemap.xml").read_text("utf-8")
 
 
 def free_port() -> int:
