@@ -25,6 +25,7 @@ from .incremental import BuildState, TemplateDigests, input_digest, render_pages
 from .model import Model
 from .pages import DataFile, Page
 from .problems import InputError, Problem, Problems
+from .recordcache import RecordCache
 from .render import Renderer, make_environment, theme_dirs
 from .sections import SECTIONS
 from .settings import Settings, load_settings
@@ -44,7 +45,7 @@ class BuildOptions:
     base_url: str | None = None
     as_of: dt.date | None = None
     strict: bool = False
-    full: bool = False  # ignore what the last build left and render every page
+    full: bool = False  # ignore what the last build left: check every row, render every page
     workers: int | None = None  # processes for rendering; default: one per core
 
 
@@ -86,11 +87,12 @@ def read_settings(source: Path, base_url: str | None, problems: Problems) -> Set
 
 
 def load_inputs(source: Path, base_url: str | None = None, strict: bool = False,
-                settings: Settings | None = None, problems: Problems | None = None) -> Inputs:
+                settings: Settings | None = None, problems: Problems | None = None,
+                cache: RecordCache | None = None) -> Inputs:
     """Stages load and validate. Raises InputError with every problem found."""
     problems = problems or Problems()
     settings = settings or read_settings(source, base_url, problems)
-    catalog = load_catalog(source, settings, problems)
+    catalog = load_catalog(source, settings, problems, cache)
     content = load_content(source, settings.organiser, problems)
     if problems.errors or (strict and problems.warnings):
         raise InputError(problems, "校验数据")
@@ -144,7 +146,8 @@ def build(options: BuildOptions) -> BuildReport:
         lap("核对输入（无变化）")
         return report
 
-    inputs = load_inputs(source, options.base_url, options.strict, settings, problems)
+    inputs = load_inputs(source, options.base_url, options.strict, settings, problems,
+                         RecordCache(source / ".cache" / "records", refresh=options.full))
     report.warnings = inputs.problems
     lap("读取与校验")
 

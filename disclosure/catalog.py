@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from pypinyin import lazy_pinyin
 from . import credit, prices
 from .loading import TABLE_SUFFIXES, RawTable, read_table
 from .problems import Problems
+from .recordcache import RecordCache
 from .records import (
     COMPANY_MODES,
     Community,
@@ -50,12 +52,13 @@ class Catalog:
     files: tuple[Path, ...]  # every data file read, for the serve watcher and dependencies
 
 
-def load_catalog(source: Path, settings: Settings, problems: Problems) -> Catalog:
+def load_catalog(source: Path, settings: Settings, problems: Problems, cache: RecordCache | None = None) -> Catalog:
     data = source / "data"
     files: list[Path] = []
     lookups = Lookups(grades=tuple(g.name for g in settings.credit.grades))
+    reader = _Reader(source, settings, lookups, problems, cache or RecordCache(None))
 
-    districts = _load(data, "districts", District, lookups, settings, problems, files)
+    districts = _load(data, "districts", District, reader, files)
     _check_unique(districts, ("code",), problems)
     for district in districts:
         spellings = [district.code, district.name, *(district.former_codes or "").replace("；", ";").split(";")]
@@ -64,16 +67,14 @@ def load_catalog(source: Path, settings: Settings, problems: Problems) -> Catalo
     lookups.districts[match_key(settings.city_code)] = settings.city_code
     lookups.district_names = tuple(d.name for d in districts)
 
-    companies = _load(data, "companies", Company, lookups, settings, problems, files)
+    companies = _load(data, "companies", Company, reader, files)
     _check_unique(companies, ("code",), problems)
     _check_unique(companies, ("name",), problems)
     for company in companies:
         for name in (company.code, *company.names):
             lookups.companies.setdefault(match_key(name), company.code)
 
-    communities = [_with_id(c, problems) for c in
-                   _load(data, "communities", Community, lookups, settings, problems, files)]
-    communities = [c for c in communities if c is not None]
+    communities = _load(data, "communities", Community, reader, files, finish=_with_ids)
     _check_communities(communities, problems)
     prices.check_community_fees(communities, problems)
     _check_unique(communities, ("id",), problems)
@@ -82,7 +83,7 @@ def load_catalog(source: Path, settings: Settings, problems: Problems) -> Catalo
     ratings: list[Rating] = []
     for path in _files_in(data / "ratings"):
         files.append(path)
-        ratings.extend(_read(path, source, Rating, lookups, settings, problems))
+        ratings.extend(reader.read(path, Rating))
     credit.check_ratings(ratings, companies, settings.credit, problems, lookups.rejected)
     credit.check_projects(ratings, communities, problems)
 
@@ -108,26 +109,58 @@ def _files_in(folder: Path, suffixes: tuple[str, ...] = TABLE_SUFFIXES) -> list[
                   if p.suffix.lower() in suffixes and not p.name.startswith(("~$", ".")))
 
 
-def _load(data: Path, stem: str, cls: type, lookups: Lookups, settings: Settings,
-          problems: Problems, files: list[Path]) -> list[Any]:
+def _load(data: Path, stem: str, cls: type, reader: _Reader, files: list[Path],
+          finish: Finish | None = None) -> list[Any]:
     candidates = [data / f"{stem}{suffix}" for suffix in TABLE_SUFFIXES if (data / f"{stem}{suffix}").exists()]
     shown = f"data/{stem}.*"
     if not candidates:
-        problems.error(shown, "缺少数据文件", expected=f"data/{stem}.yaml、.csv 或 .xlsx 之一")
+        reader.problems.error(shown, "缺少数据文件", expected=f"data/{stem}.yaml、.csv 或 .xlsx 之一")
         return []
     if len(candidates) > 1:
         names = "、".join(p.name for p in candidates)
-        problems.error(shown, f"同一数据集有多个文件（{names}），无法确定以哪个为准", expected="只保留一个")
+        reader.problems.error(shown, f"同一数据集有多个文件（{names}），无法确定以哪个为准", expected="只保留一个")
         return []
     files.append(candidates[0])
-    return _read(candidates[0], data.parent, cls, lookups, settings, problems)
+    return reader.read(candidates[0], cls, finish)
 
 
-def _read(path: Path, source: Path, cls: type, lookups: Lookups, settings: Settings,
-          problems: Problems) -> list[Any]:
-    shown = path.relative_to(source).as_posix()
-    table = read_table(path, shown, info(cls), problems, sheet=settings.sheets.get(path.stem))
-    return [] if table is None else _records(table, cls, lookups, problems)
+Finish = Callable[[list[Any], Problems], list[Any]]  # checks of a whole file's records
+
+
+@dataclass
+class _Reader:
+    """Reads one data file into checked records, or takes them from the cache when neither
+    the file nor what it is checked against has changed since they were made."""
+
+    source: Path
+    settings: Settings
+    lookups: Lookups
+    problems: Problems
+    cache: RecordCache
+
+    def read(self, path: Path, cls: type, finish: Finish | None = None) -> list[Any]:
+        shown = path.relative_to(self.source).as_posix()
+        sheet = self.settings.sheets.get(path.stem)
+        lookups = self.lookups
+        key = self.cache.key(path, shown, cls.__name__, sheet, finish.__name__ if finish else "",
+                             sorted(lookups.districts.items()), sorted(lookups.companies.items()),
+                             lookups.grades, lookups.district_names, sorted(lookups.rejected))
+        cached = self.cache.get(shown, key)
+        if cached is not None:
+            records, warnings, rejected = cached
+            self.problems.warnings.extend(warnings)
+            lookups.rejected.update(rejected)
+            return records
+        found = Problems()
+        rejected_before = set(lookups.rejected)
+        table = read_table(path, shown, info(cls), found, sheet=sheet)
+        records = [] if table is None else _records(table, cls, lookups, found)
+        if finish:
+            records = finish(records, found)
+        self.problems.extend(found)
+        if not found.errors:
+            self.cache.put(shown, key, (records, found.warnings, lookups.rejected - rejected_before))
+        return records
 
 
 def _records(table: RawTable, cls: type, lookups: Lookups, problems: Problems,
@@ -145,6 +178,10 @@ def _records(table: RawTable, cls: type, lookups: Lookups, problems: Problems,
 
 
 # --- checks across rows ------------------------------------------------------------------------
+
+def _with_ids(communities: list[Community], problems: Problems) -> list[Community]:
+    return [c for c in (_with_id(c, problems) for c in communities) if c is not None]
+
 
 def _with_id(community: Community, problems: Problems) -> Community | None:
     assert community.source is not None

@@ -36,7 +36,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--as-of", type=_date, default=None,
                    help="按哪一天生成（YYYY-MM-DD）；默认取 SOURCE_DATE_EPOCH，否则为今天")
     b.add_argument("--strict", action="store_true", help="把提示也当作错误")
-    b.add_argument("--full", action="store_true", help="全部重新生成（默认只重新生成数据或模板有变化的页面）")
+    b.add_argument("--full", action="store_true",
+                   help="全部重新校验、重新生成（默认只重新校验有变化的数据文件、只重新生成有变化的页面）")
     b.add_argument("--jobs", type=int, default=None, help="并行生成页面的进程数，默认等于 CPU 核数")
 
     c = commands.add_parser("check", help="只校验数据，不生成网站")

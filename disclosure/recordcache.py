@@ -1,0 +1,65 @@
+"""Checked records kept between builds, one entry per data file.
+
+Reading and checking 50,000 community rows takes seconds; a rebuild after staff fixed one
+company must not pay that again for the community sheet nobody touched. An entry's key
+covers everything the result depends on: the file's bytes, what its rows were checked
+against (district and company spellings, grades, the sheet to read) and the engine's own
+code. Only results without errors are kept, so a fixed file is always checked afresh.
+
+The entries live in <site>/.cache/records/ (pickles written by this program for this
+program; the folder is safe to delete at any time).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# The code that turns rows into records: a change to it makes every entry stale.
+_ENGINE = Path(__file__).resolve().parent
+
+
+def engine_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(_ENGINE.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class RecordCache:
+    folder: Path | None  # None: keep nothing (e.g. `check`, which should look at everything)
+    refresh: bool = False  # check every file afresh and replace the entries (build --full)
+    engine: str = field(default_factory=engine_digest)
+
+    def key(self, data_file: Path, *context: Any) -> str:
+        digest = hashlib.sha256(data_file.read_bytes())
+        digest.update(repr((self.engine, context)).encode("utf-8"))
+        return digest.hexdigest()[:32]
+
+    def _entry(self, shown: str, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / f"{re.sub(r'[^A-Za-z0-9]+', '-', shown)}.{key}.pickle"
+
+    def get(self, shown: str, key: str) -> Any | None:
+        if self.folder is None or self.refresh:
+            return None
+        try:
+            return pickle.loads(self._entry(shown, key).read_bytes())  # noqa: S301 - our own cache
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+
+    def put(self, shown: str, key: str, value: Any) -> None:
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        entry = self._entry(shown, key)
+        for stale in self.folder.glob(entry.name.split(".")[0] + ".*.pickle"):  # one entry per file
+            stale.unlink(missing_ok=True)
+        temporary = entry.with_suffix(".tmp")
+        temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        temporary.replace(entry)
