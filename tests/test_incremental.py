@@ -1,5 +1,6 @@
 """Incremental builds equal clean builds byte for byte, after any sequence of changes."""
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -196,3 +197,22 @@ def test_a_build_killed_while_updating_output_is_finished_by_the_next(site, tmp_
     build(BuildOptions(source=site, output=clean, as_of=AS_OF, full=True))
     assert tree(output) == tree(clean)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.building")] == []
+
+
+def test_a_fingerprint_follows_content_not_object_identity(site):
+    from disclosure.build import load_inputs
+    from disclosure.pages import Page
+    from disclosure.render import make_environment, theme_dirs
+
+    inputs = load_inputs(site)
+    company = inputs.catalog.companies[0]
+    env = make_environment(theme_dirs(site, inputs.settings))
+
+    def mark(context):
+        return incremental.Fingerprints(incremental.TemplateDigests(env), "common").page(
+            Page("x/index.html", "company.html", "x", context))
+
+    same = mark({"rows": [{"company": company, "n": 1}]})
+    assert mark({"rows": [{"company": dataclasses.replace(company), "n": 1}]}) == same
+    assert mark({"rows": [{"company": dataclasses.replace(company, address="另一地址"), "n": 1}]}) != same
+    assert mark({"rows": [{"company": company, "n": 2}]}) != same
