@@ -11,29 +11,22 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
-import sys
 import time
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import feeds
-from . import render as render_module
-from .catalog import Catalog, load_catalog
-from .content import Content, load_content
-from .incremental import BuildState, TemplateDigests, input_digest, render_pages, terminal_progress, write_files
-from .model import Model
 from .pages import DataFile, Page
 from .problems import InputError, Problem, Problems
-from .recordcache import RecordCache
-from .render import Renderer, make_environment, theme_dirs
-from .sections import SECTIONS
-from .settings import Settings, load_settings
-from .write import OutputPathError, Staging, tidy
+from .settings import Settings, load_settings, theme_dirs
+from .state import ENGINE_CODE, BuildState, input_digest, library_versions
+from .write import MANIFEST, OutputPathError, Staging, tidy
 
-MANIFEST = "build-manifest.json"
-# The engine's own code is an input of every build, like the data: a change re-checks all.
-ENGINE_CODE = [Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "search"]
+if TYPE_CHECKING:
+    from .catalog import Catalog
+    from .content import Content
+    from .recordcache import RecordCache
+
 # Part of every page's fingerprint: a new engine version re-renders everything.
 __version__ = "0.1.0"
 
@@ -90,6 +83,11 @@ def load_inputs(source: Path, base_url: str | None = None, strict: bool = False,
                 settings: Settings | None = None, problems: Problems | None = None,
                 cache: RecordCache | None = None) -> Inputs:
     """Stages load and validate. Raises InputError with every problem found."""
+    # The stages' modules are imported when a stage runs: a build that finds nothing
+    # changed returns before paying for pypinyin, openpyxl, Markdown or Jinja2.
+    from .catalog import load_catalog
+    from .content import load_content
+
     problems = problems or Problems()
     settings = settings or read_settings(source, base_url, problems)
     catalog = load_catalog(source, settings, problems, cache)
@@ -100,6 +98,10 @@ def load_inputs(source: Path, base_url: str | None = None, strict: bool = False,
 
 
 def assemble(inputs: Inputs, as_of: dt.date, source: Path) -> tuple[list[Page], list[DataFile]]:
+    from . import feeds
+    from .model import Model
+    from .sections import SECTIONS
+
     model = Model(inputs.settings, inputs.catalog, inputs.content, as_of, source)
     pages: list[Page] = []
     files: list[DataFile] = []
@@ -135,7 +137,7 @@ def build(options: BuildOptions) -> BuildReport:
     previous = None if options.full else BuildState.load(output)
     inputs_digest = input_digest(
         [source / "site.yaml", source / "data", source / "content", *themes, *ENGINE_CODE],
-        repr((as_of, options.base_url, options.strict, __version__, _library_versions())))
+        repr((as_of, options.base_url, options.strict, __version__, library_versions())))
     if previous and previous.inputs == inputs_digest and previous.intact(output):
         # Nothing the site is made from has changed since the build that wrote output/.
         report.pages = report.reused = previous.pages
@@ -145,6 +147,10 @@ def build(options: BuildOptions) -> BuildReport:
         report.unchanged = True
         lap("核对输入（无变化）")
         return report
+
+    from . import render as render_module
+    from .incremental import TemplateDigests, render_pages, terminal_progress, write_files
+    from .recordcache import RecordCache
 
     inputs = load_inputs(source, options.base_url, options.strict, settings, problems,
                          RecordCache(source / ".cache" / "records", refresh=options.full))
@@ -156,8 +162,8 @@ def build(options: BuildOptions) -> BuildReport:
     _check_paths(pages, files)
     lap("组织页面")
 
-    env = make_environment(themes)
-    renderer = Renderer(env, inputs.settings, as_of, inputs.settings.base_url)
+    env = render_module.make_environment(themes)
+    renderer = render_module.Renderer(env, inputs.settings, as_of, inputs.settings.base_url)
     # Everything every page depends on besides its own record and template: the settings,
     # the date, and the code of the filters templates call (render.py).
     renderer_code = Path(render_module.__file__).read_bytes()
@@ -190,17 +196,6 @@ def build(options: BuildOptions) -> BuildReport:
     report.bytes = sum(size for size, _ in staging.written.values())
     lap("替换 output")
     return report
-
-
-def _library_versions() -> tuple[str, ...]:
-    """Libraries whose output ends up in the site: a new version may change the bytes."""
-    versions = [sys.version]
-    for name in ("jinja2", "markdown", "markupsafe", "segno", "openpyxl", "pypinyin", "pyyaml", "whoosh3"):
-        try:
-            versions.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name} -")
-    return tuple(versions)
 
 
 def _check_paths(pages: list[Page], files: list[DataFile]) -> None:

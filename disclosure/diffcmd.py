@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import MANIFEST
+from .write import MANIFEST
 
 COMMAND = "diff"
 RATINGS = re.compile(r"^downloads/ratings-(\d{4})\.json$")

@@ -22,7 +22,6 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import json
 import multiprocessing
 import re
 import signal
@@ -30,63 +29,17 @@ import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
 from .pages import DataFile, Page
-from .write import Staging, state_path
+from .state import BuildState, unchanged_on_disk
+from .write import Staging
 
 # Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
-STATE_VERSION = 3
 PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
-
-
-@dataclass
-class BuildState:
-    # output path -> (fingerprint, size, sha256) of the page or file written there
-    outputs: dict[str, tuple[str, int, str]] = field(default_factory=dict)
-    inputs: str = ""  # digest of every input of that build (see input_digest)
-    pages: int = 0
-    warnings: list[dict] = field(default_factory=list)  # its warnings, shown again when nothing changed
-
-    @classmethod
-    def load(cls, output: Path) -> BuildState | None:
-        """The record the last build left beside output/; None if there is none to trust."""
-        try:
-            data = json.loads(state_path(output).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if data.get("version") != STATE_VERSION or not output.is_dir():
-            return None
-        return cls({path: tuple(entry) for path, entry in data["outputs"].items()},
-                   data["inputs"], data["pages"], data["warnings"])
-
-    def to_json(self) -> bytes:
-        return json.dumps({"version": STATE_VERSION, "inputs": self.inputs, "pages": self.pages,
-                           "warnings": self.warnings, "outputs": self.outputs},
-                          ensure_ascii=False, sort_keys=True).encode("utf-8")
-
-    def intact(self, output: Path) -> bool:
-        """Every file the last build wrote is still there with its size (nobody edited output/)."""
-        return all(_unchanged_on_disk(output / path, size) for path, (_, size, _) in self.outputs.items())
-
-
-def input_digest(roots: list[Path], options: str) -> str:
-    """One digest of every file under ``roots`` (data, content, settings, themes, the engine's
-    own code) and of the options. Equal digests mean the build would write the same site."""
-    digest = hashlib.sha256(options.encode("utf-8"))
-    for number, root in enumerate(roots):
-        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        for path in files:
-            if "__pycache__" in path.parts or path.suffix == ".pyc":
-                continue
-            relative = path.relative_to(root).as_posix() if path != root else ""
-            digest.update(f"{number}\0{relative}\0".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
 
 
 class TemplateDigests:
@@ -200,7 +153,7 @@ def render_pages(pages: list[Page], render: Callable[[Page], str], digests: Temp
         mark = fingerprints.page(page)
         marks[page.path] = mark
         old = previous.outputs.get(page.path)
-        if old is not None and old[0] == mark and _unchanged_on_disk(staging.target / page.path, old[1]):
+        if old is not None and old[0] == mark and unchanged_on_disk(staging.target / page.path, old[1]):
             staging.keep(page.path, old[1], old[2])
             stats.reused += 1
         else:
@@ -234,18 +187,11 @@ def write_files(files: list[DataFile], staging: Staging, previous: BuildState, s
         digest = hashlib.sha256(data_file.content).hexdigest()
         size = len(data_file.content)
         old = previous.outputs.get(data_file.path)
-        if old is not None and old[2] == digest and _unchanged_on_disk(staging.target / data_file.path, size):
+        if old is not None and old[2] == digest and unchanged_on_disk(staging.target / data_file.path, size):
             staging.keep(data_file.path, size, digest)
         else:
             staging.write(data_file.path, data_file.content)
         state.outputs[data_file.path] = (digest, size, digest)
-
-
-def _unchanged_on_disk(path: Path, size: int) -> bool:
-    try:
-        return path.stat().st_size == size
-    except OSError:
-        return False
 
 
 def _render_chunk(pages: list[Page], render: Callable[[Page], str], staging: Staging,

@@ -119,6 +119,23 @@ class Settings:
 SITE_FILE = "site.yaml"
 
 
+BUNDLED_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+
+
+def theme_dirs(source: Path, settings: Settings) -> list[Path]:
+    """Where templates and static files are looked up, first match wins: the site's own theme
+    (``theme`` in site.yaml), then themes/default of the site folder, then the bundled one."""
+    dirs = []
+    if settings.theme:
+        dirs.append((source / settings.theme).resolve())
+    dirs += [(source / "themes" / "default").resolve(), BUNDLED_THEME]
+    unique: list[Path] = []
+    for d in dirs:
+        if d not in unique and d.is_dir():
+            unique.append(d)
+    return unique
+
+
 def load_settings(source: Path, problems: Problems) -> Settings | None:
     path = source / SITE_FILE
     if not path.exists():

@@ -26,6 +26,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+MANIFEST = "build-manifest.json"  # every file of the site with its size and sha256
+
 
 class OutputPathError(ValueError):
     pass

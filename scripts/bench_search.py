@@ -31,8 +31,9 @@ sys.path.insert(0, str(PROJECT))
 
 from disclosure.build import BuildOptions, build, load_inputs  # noqa: E402
 from disclosure.model import Model  # noqa: E402
-from disclosure.render import Renderer, make_environment, theme_dirs  # noqa: E402
+from disclosure.render import Renderer, make_environment  # noqa: E402
 from disclosure.sections import search as search_section  # noqa: E402
+from disclosure.settings import theme_dirs  # noqa: E402
 from search.engine import Engine, refresh  # noqa: E402
 from search.export import export  # noqa: E402
 

@@ -202,7 +202,8 @@ def test_a_build_killed_while_updating_output_is_finished_by_the_next(site, tmp_
 def test_a_fingerprint_follows_content_not_object_identity(site):
     from disclosure.build import load_inputs
     from disclosure.pages import Page
-    from disclosure.render import make_environment, theme_dirs
+    from disclosure.render import make_environment
+    from disclosure.settings import theme_dirs
 
     inputs = load_inputs(site)
     company = inputs.catalog.companies[0]

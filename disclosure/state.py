@@ -1,0 +1,85 @@
+"""What a build leaves beside output/ for the next one, and the check whether anything changed.
+
+This module is deliberately light (no Jinja2, pypinyin, openpyxl or Markdown): a rebuild
+in which nothing changed only needs this, and should return before those are imported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from .write import state_path
+
+STATE_VERSION = 3
+# The engine's own code is an input of every build, like the data: a change re-checks all.
+ENGINE_CODE = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "search")
+# Libraries whose output ends up in the site: a new version may change the bytes.
+LIBRARIES = ("jinja2", "markdown", "markupsafe", "segno", "openpyxl", "xlsxwriter", "pypinyin", "pyyaml",
+             "whoosh3")
+
+
+@dataclass
+class BuildState:
+    # output path -> (fingerprint, size, sha256) of the page or file written there
+    outputs: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+    inputs: str = ""  # digest of every input of that build (see input_digest)
+    pages: int = 0
+    warnings: list[dict] = field(default_factory=list)  # its warnings, shown again when nothing changed
+
+    @classmethod
+    def load(cls, output: Path) -> BuildState | None:
+        """The record the last build left beside output/; None if there is none to trust."""
+        try:
+            data = json.loads(state_path(output).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if data.get("version") != STATE_VERSION or not output.is_dir():
+            return None
+        return cls({path: tuple(entry) for path, entry in data["outputs"].items()},
+                   data["inputs"], data["pages"], data["warnings"])
+
+    def to_json(self) -> bytes:
+        return json.dumps({"version": STATE_VERSION, "inputs": self.inputs, "pages": self.pages,
+                           "warnings": self.warnings, "outputs": self.outputs},
+                          ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+    def intact(self, output: Path) -> bool:
+        """Every file the last build wrote is still there with its size (nobody edited output/)."""
+        return all(unchanged_on_disk(output / path, size) for path, (_, size, _) in self.outputs.items())
+
+
+def input_digest(roots: list[Path], options: str) -> str:
+    """One digest of every file under ``roots`` (data, content, settings, themes, the engine's
+    own code) and of the options. Equal digests mean the build would write the same site."""
+    digest = hashlib.sha256(options.encode("utf-8"))
+    for number, root in enumerate(roots):
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            if "__pycache__" in path.parts or path.suffix == ".pyc":
+                continue
+            relative = path.relative_to(root).as_posix() if path != root else ""
+            digest.update(f"{number}\0{relative}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def library_versions() -> tuple[str, ...]:
+    versions = [sys.version]
+    for name in LIBRARIES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} -")
+    return tuple(versions)
+
+
+def unchanged_on_disk(path: Path, size: int) -> bool:
+    try:
+        return path.stat().st_size == size
+    except OSError:
+        return False
