@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 # Frictionless Table Schema types we use.
@@ -84,7 +85,7 @@ class DatasetInfo:
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
 
-    @property
+    @cached_property  # asked for once per record written
     def public_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.public)
 

@@ -79,20 +79,26 @@ def contribute(model: Model) -> Contribution:
 
 def _files(model: Model, found: list[Dataset]) -> list[DataFile]:
     result = []
+    rows_of: dict[str, list[list[Any]]] = {}
     for d in found:
         headers, rows = exports.table(model, d.info, d.records)
+        rows_of[d.stem] = rows
         result += [
             DataFile(f"downloads/{d.stem}.csv", exports.to_csv(headers, rows)),
             DataFile(f"downloads/{d.stem}.xlsx",
                      exports.to_xlsx(d.title, headers, rows, d.updated, model.workbook_cache)),
             DataFile(f"downloads/{d.stem}.json", exports.to_json(d.info, rows)),
         ]
+    # Each record's own JSON is its row of the download: the same values, computed once.
+    records_of = {d.stem: d.records for d in found}
+    companies = {c.code: row for c, row in zip(records_of["companies"], rows_of["companies"], strict=True)}
+    communities = {c.id: row for c, row in zip(records_of["communities"], rows_of["communities"], strict=True)}
     for company in model.catalog.companies:
         result.append(DataFile(f"companies/{company.code}/data.json",
-                               exports.record_json(model, info(Company), company)))
+                               exports.record_json(info(Company), companies[company.code])))
     for community in model.catalog.communities:
         result.append(DataFile(f"communities/{community.id}/data.json",
-                               exports.record_json(model, info(Community), community)))
+                               exports.record_json(info(Community), communities[community.id])))
     return result
 
 
