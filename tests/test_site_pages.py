@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 from conftest import CODE_A, CODE_B, build_site, tiny_site, write_site
 
 AS_OF = dt.date(2026, 6, 1)
@@ -87,3 +88,18 @@ def test_community_page_carries_the_print_sheet_with_qr_and_full_url(tmp_path):
     sheet = page.split('class="sheet-only sheet-foot"')[1]
     assert url in sheet and "<svg" in sheet and "数据日期：2026年6月1日" in sheet
     assert "测试市住房和城乡建设局 · 物业服务信息公示栏" in page
+
+
+@pytest.mark.parametrize("url", ["https://example.org/wyfw/communities/150802-jinxiujiayuan/",
+                                 "https://wyfw.example.gov.cn/communities/150821-shuiliju" + "x" * 90 + "/"])
+def test_the_qr_code_is_segnos_own_svg(url):
+    """render.py writes the SVG path itself from segno's module matrix, for speed: it must be
+    exactly what segno's own writer makes, so the code scans the same."""
+    import segno
+
+    from disclosure.render import qr_svg
+
+    title = "锦绣家园<公示页>&二维码"
+    expected = segno.make(url, error="m", mask=0, micro=False).svg_inline(scale=3, title=title)
+    assert str(qr_svg(url, title)) == expected
+    assert "&lt;公示页&gt;&amp;" in expected
