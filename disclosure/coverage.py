@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from operator import attrgetter
 from typing import Any
 
 from .records import COMMITTEES, MANAGEMENT_MODES, PARTY_STATUSES, Community, Company, District
@@ -154,23 +156,60 @@ def counts(target: Target, record: Any) -> bool:
     return _matches(record, target.count)
 
 
-def evaluate(target: Target, area: Area) -> Result:
-    scope = [r for r in area.subjects(target.subject) if in_scope(target, r)]
-    goal = Fraction(str(target.min_percent))
+def _tally(records: Sequence[Any], keys: tuple[str, ...]) -> Counter[tuple[Any, ...]]:
+    """How many records have each combination of these fields' values.
+
+    A share target only looks at a few fields with a few values each, so it is evaluated
+    over these combinations instead of over every record (a province has 50,000).
+    """
+    if not keys:
+        return Counter({(): len(records)})
+    return Counter(zip(*(map(attrgetter(key), records) for key in keys), strict=True))
+
+
+def _share_counts(target: Target, records: Sequence[Any]) -> tuple[int, int]:
+    """(records in the target's scope, of those the records that count)."""
+    keys = (*target.among, *target.count)
+    total = hits = 0
+    for values, number in _tally(records, keys).items():
+        fields = dict(zip(keys, values, strict=True))
+        if all(fields[key] in allowed for key, allowed in target.among.items()):
+            total += number
+            if all(fields[key] in allowed for key, allowed in target.count.items()):
+                hits += number
+    return total, hits
+
+
+def _average(target: Target, records: Sequence[Any], area: Area, goal: Fraction) -> Result:
+    scope = [r for r in records if in_scope(target, r)] if target.among else list(records)
     common = {"code": area.code, "name": area.name, "total": len(scope), "is_city": area.is_city}
+    surveyed = [r for r in scope if getattr(r, target.average_of) is not None]
+    weight = sum(r.households for r in surveyed)
+    if not surveyed or weight == 0:
+        return Result(**common, count=len(surveyed), value=None, met=None, gap=None)
+    # Records and households per distinct value: each exact fraction is made once, not per record.
+    found: Counter[Any] = Counter()
+    households: Counter[Any] = Counter()
+    for r in surveyed:
+        found[getattr(r, target.average_of)] += 1
+        households[getattr(r, target.average_of)] += r.households
+    exact = {v: Fraction(str(v)) for v in found}
+    value = sum(exact[v] * h for v, h in households.items()) / weight
+    below = sum(n for v, n in found.items() if exact[v] < goal)
+    return Result(**common, count=len(surveyed), value=value, met=value >= goal, gap=None, below=below)
+
+
+def evaluate(target: Target, area: Area) -> Result:
+    records = area.subjects(target.subject)
+    goal = Fraction(str(target.min_percent))
     if target.measure == "average":
-        surveyed = [r for r in scope if getattr(r, target.average_of) is not None]
-        weight = sum(r.households for r in surveyed)
-        if not surveyed or weight == 0:
-            return Result(**common, count=len(surveyed), value=None, met=None, gap=None)
-        value = sum(Fraction(str(getattr(r, target.average_of))) * r.households for r in surveyed) / weight
-        below = sum(1 for r in surveyed if Fraction(str(getattr(r, target.average_of))) < goal)
-        return Result(**common, count=len(surveyed), value=value, met=value >= goal, gap=None, below=below)
-    hits = sum(1 for r in scope if counts(target, r))
-    if not scope:
+        return _average(target, records, area, goal)
+    total, hits = _share_counts(target, records)
+    common = {"code": area.code, "name": area.name, "total": total, "is_city": area.is_city}
+    if not total:
         return Result(**common, count=0, value=None, met=None, gap=None)
-    value = Fraction(hits * 100, len(scope))
-    needed = math.ceil(goal * len(scope) / 100)
+    value = Fraction(hits * 100, total)
+    needed = math.ceil(goal * total / 100)
     return Result(**common, count=hits, value=value, met=value >= goal, gap=max(0, needed - hits))
 
 

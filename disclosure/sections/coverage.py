@@ -131,13 +131,12 @@ def _ledgers(model: Model, coverage: Coverage) -> list[tuple[Area, DataFile]]:
     columns = [info(Community).column(k) for k in keys]
     share = [i for i in coverage.indicators if i.target.subject == "communities" and i.target.measure == "share"]
     headers = [c.header() for c in columns] + [f"计入：{i.target.title}" for i in share]
+    # Each community is in two ledgers, its district's and the city's: its row is made once.
+    made = {community.id: [exports.cell_value(model, c, getattr(community, c.key)) for c in columns]
+            + [_ledger_flag(model, i, community) for i in share] for community in model.catalog.communities}
     result = []
     for area in coverage.areas:
-        rows = []
-        for community in sorted(area.communities, key=lambda c: (c.district, c.street, c.id)):
-            row = [exports.cell_value(model, c, getattr(community, c.key)) for c in columns]
-            row += [_ledger_flag(model, i, community) for i in share]
-            rows.append(row)
+        rows = [made[c.id] for c in sorted(area.communities, key=lambda c: (c.district, c.street, c.id))]
         sheets = [("台账", headers, rows), ("指标", *_indicator_sheet(coverage, area))]
         data = exports.to_workbook(sheets, model.as_of, model.workbook_cache)
         result.append((area, DataFile(f"{LEDGER_DIR}/{area.code}.xlsx", data)))
