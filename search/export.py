@@ -18,10 +18,12 @@ import gc
 import gzip
 import hashlib
 import json
+from array import array
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 
 from .documents import KIND_LABELS, KINDS, SearchDoc, in_order
 from .tokenize import FIELD_WEIGHTS, SYLLABLES, fnv1a, frequent_cap
@@ -52,7 +54,7 @@ def frequent_file(term: str) -> str:
     return f"search/f/{fnv1a(term):08x}.json"
 
 
-def _encode(postings: list[int]) -> dict[str, list[int]]:
+def _encode(postings: array) -> dict[str, list[int]]:
     """Group by weight, ids delta-coded: small numbers that gzip well."""
     grouped: dict[int, list[int]] = {}
     for packed in postings:
@@ -85,9 +87,10 @@ def export(docs: list[SearchDoc]) -> Exported:
 
 def _export(docs: list[SearchDoc]) -> Exported:
     ordered = in_order(docs)
-    # One int per posting (document number and weight packed), not a tuple: a province has
-    # millions of postings and this loop is most of the export's time.
-    index: dict[str, list[int]] = defaultdict(list)
+    # One 8-byte machine integer per posting (document number and weight packed) in an array,
+    # not a Python int in a list: a province has ten million postings, which as int objects
+    # took 600 MB and made this the build's peak of memory.
+    index: dict[str, array] = defaultdict(partial(array, "Q"))
     for number, doc in enumerate(ordered):
         packed = number << 8
         for term, weight in doc.term_weights().items():
@@ -97,18 +100,23 @@ def _export(docs: list[SearchDoc]) -> Exported:
     shards = 1
     while shards * POSTINGS_PER_SHARD < rare_postings:
         shards *= 2
-    tables: list[dict[str, object]] = [{} for _ in range(shards)]
-    frequent: dict[str, dict[str, object]] = defaultdict(dict)
+    terms_of: list[list[str]] = [[] for _ in range(shards)]
     for term in sorted(index):
-        postings = index[term]
-        table = tables[fnv1a(term) & (shards - 1)]
-        if len(postings) > cap:
-            table[term] = len(postings)
-            frequent[frequent_file(term)][term] = _encode(postings)
-        else:
-            table[term] = _encode(postings)
+        terms_of[fnv1a(term) & (shards - 1)].append(term)
+    frequent: dict[str, dict[str, object]] = defaultdict(dict)
+    shard_files = []
+    for number, terms in enumerate(terms_of):  # one shard's table at a time, written, let go
+        table: dict[str, object] = {}
+        for term in terms:
+            postings = index[term]
+            if len(postings) > cap:
+                table[term] = len(postings)
+                frequent[frequent_file(term)][term] = _encode(postings)
+            else:
+                table[term] = _encode(postings)
+        shard_files.append((f"search/t/{number}.json", _json(table)))
     files = [(name, _json(content)) for name, content in sorted(frequent.items())]
-    files += [(f"search/t/{n}.json", _json(table)) for n, table in enumerate(tables)]
+    files += shard_files
     lines = [[d.title, d.url, d.district_name, d.summary] for d in ordered]
     files += [(f"search/d/{n // CHUNK}.json", _json(lines[n:n + CHUNK])) for n in range(0, len(lines), CHUNK)]
     # Not key-sorted: as_json's order is fixed already, and sorting 50,000 dicts costs seconds.
