@@ -134,10 +134,12 @@ def _pinyin_terms(syllables: tuple[str, ...]) -> set[str]:
     return terms
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 12)
 def field_terms(kind: str, value: str) -> frozenset[str]:
-    """Every term one field value contributes to the index (cached: streets, districts,
-    company and estate names repeat across tens of thousands of documents)."""
+    """Every term one field value contributes to the index (cached: streets, districts and
+    company names repeat across tens of thousands of documents; a small cache keeps those,
+    while the many values seen once pass through: a cache of 131,072 entries held several
+    hundred MB at province scale)."""
     if not value:
         return frozenset()
     if kind == "exact":
