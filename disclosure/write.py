@@ -81,6 +81,8 @@ def finish_interrupted(target: Path) -> None:
     except (OSError, ValueError):
         return
     folder = target.parent / plan["folder"]
+    for relative in [*plan["moves"], *plan["deletes"]]:  # a journal is data: never trusted to leave output/
+        Staging.check_relative(relative)
     for relative in plan["moves"]:
         destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)

@@ -214,3 +214,20 @@ def test_two_pages_claiming_one_path_is_an_error(tmp_path):
     with pytest.raises(InputError) as caught:
         load_inputs(write_site(tmp_path, files))
     assert {(e.row, e.column) for e in caught.value.problems.errors} == {(2, "项目编号"), (3, "项目编号")}
+
+
+def test_a_journal_cannot_move_files_outside_output(tmp_path):
+    from disclosure import write
+
+    output = tmp_path / "output"
+    output.mkdir()
+    staged = tmp_path / ".output.building-1-x"
+    staged.mkdir()
+    (tmp_path / "escape.html").write_text("old", "utf-8")
+    (staged / "a.html").write_text("new", "utf-8")
+    plan = {"folder": staged.name, "state": ".output.state.json.next", "moves": ["a.html", "../escape.html"],
+            "deletes": []}
+    write.journal_path(output).write_text(json.dumps(plan), "utf-8")
+    with pytest.raises(OutputPathError):
+        write.tidy(output)
+    assert (tmp_path / "escape.html").read_text("utf-8") == "old" and not (output / "a.html").exists()
