@@ -24,7 +24,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 MANIFEST = "build-manifest.json"  # every file of the site with its size and sha256
 
@@ -130,18 +130,18 @@ class Staging:
         return cls(target, folder, patch=patch, previous=(previous or frozenset()) if patch else frozenset())
 
     @staticmethod
-    def check_relative(relative: str) -> PurePosixPath:
-        pure = PurePosixPath(relative)
-        if pure.is_absolute() or ".." in pure.parts or "\\" in relative or not pure.parts or "\x00" in relative:
+    def check_relative(relative: str) -> str:
+        """A path below output/ as records make it (``communities/<id>/index.html``); anything
+        that could point elsewhere is refused: absolute, "..", backslash, NUL or empty."""
+        if (not relative or relative.startswith("/") or "\\" in relative or "\x00" in relative
+                or ".." in relative.split("/")):
             raise OutputPathError(f"拒绝写出 output/ 以外的路径：{relative!r}")
-        return pure
+        return relative
 
     def safe_path(self, relative: str) -> Path:
-        """The file's place in staging; anything that would escape it is refused."""
-        path = (self.folder / self.check_relative(relative)).resolve()
-        if self.folder.resolve() not in path.parents:
-            raise OutputPathError(f"拒绝写出 output/ 以外的路径：{relative!r}")
-        return path
+        """The file's place in staging. Checked as text, not resolved on disk: the staging
+        folder is new and only this program writes into it, so no link inside can lead out."""
+        return self.folder / self.check_relative(relative)
 
     def write(self, relative: str, content: bytes | str) -> None:
         self._claim(relative)
@@ -179,8 +179,11 @@ class Staging:
             raise OutputPathError(f"两个页面要写入同一路径：{relative}")
 
     def manifest(self) -> bytes:
-        files = [{"path": p, "bytes": size, "sha256": digest} for p, (size, digest) in sorted(self.written.items())]
-        return (json.dumps({"files": files}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+        """JSON, one file per line (diffs well; and json.dumps with indent= is pure Python,
+        ten times slower for a province's 120,000 files)."""
+        lines = [json.dumps({"path": p, "bytes": size, "sha256": digest}, ensure_ascii=False)
+                 for p, (size, digest) in sorted(self.written.items())]
+        return ('{"files": [\n' + ",\n".join(lines) + "\n]}\n").encode("utf-8")
 
     def commit(self, state: bytes) -> None:
         """Make the new site live, with ``state`` (the record the next build compares
