@@ -81,6 +81,9 @@ def finish_interrupted(target: Path) -> None:
     except (OSError, ValueError):
         return
     folder = target.parent / plan["folder"]
+    # Without its staging folder (removed by hand?) the moves cannot be checked: the next
+    # build then trusts nothing in output/ and renders everything.
+    trusted = folder.is_dir()
     for relative in [*plan["moves"], *plan["deletes"]]:  # a journal is data: never trusted to leave output/
         Staging.check_relative(relative)
     for relative in plan["moves"]:
@@ -92,8 +95,11 @@ def finish_interrupted(target: Path) -> None:
         (target / relative).unlink(missing_ok=True)
         _prune_empty_parents(target / relative, target)
     state_next = target.parent / plan["state"]
-    if state_next.exists():
+    if trusted and state_next.exists():
         os.replace(state_next, state_path(target))
+    elif not trusted:
+        state_path(target).unlink(missing_ok=True)
+        state_next.unlink(missing_ok=True)
     shutil.rmtree(folder, ignore_errors=True)
     journal.unlink()
 

@@ -231,3 +231,19 @@ def test_a_journal_cannot_move_files_outside_output(tmp_path):
     with pytest.raises(OutputPathError):
         write.tidy(output)
     assert (tmp_path / "escape.html").read_text("utf-8") == "old" and not (output / "a.html").exists()
+
+
+def test_a_journal_whose_staged_files_are_gone_forgets_the_last_build(tmp_path):
+    """Nothing can be known about output/ then: the next build must render every page."""
+    from disclosure import write
+
+    output = tmp_path / "output"
+    output.mkdir()
+    write.state_path(output).write_text("{}", "utf-8")
+    plan = {"folder": ".output.building-1-gone", "state": ".output.state.json.next", "moves": ["a.html"],
+            "deletes": []}
+    write.journal_path(output).write_text(json.dumps(plan), "utf-8")
+    (tmp_path / plan["state"]).write_text("{}", "utf-8")
+    write.tidy(output)
+    assert not write.state_path(output).exists() and not write.journal_path(output).exists()
+    assert not (tmp_path / plan["state"]).exists()
