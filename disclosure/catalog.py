@@ -142,9 +142,10 @@ class _Reader:
         shown = path.relative_to(self.source).as_posix()
         sheet = self.settings.sheets.get(path.stem)
         lookups = self.lookups
-        key = self.cache.key(path, shown, cls.__name__, sheet, finish.__name__ if finish else "",
-                             sorted(lookups.districts.items()), sorted(lookups.companies.items()),
-                             lookups.grades, lookups.district_names, sorted(lookups.rejected))
+        key = "" if self.cache.folder is None else self.cache.key(
+            path, shown, cls.__name__, sheet, finish.__name__ if finish else "",
+            sorted(lookups.districts.items()), sorted(lookups.companies.items()),
+            lookups.grades, lookups.district_names, sorted(lookups.rejected))
         cached = self.cache.get(shown, key)
         if cached is not None:
             records, warnings, rejected = cached
