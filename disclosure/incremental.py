@@ -7,8 +7,8 @@ pages whose fingerprint changed since the last build that wrote the same output 
 others stay where they are (write.py stages only what changed), so the result is the same
 bytes as a clean build. Pages whose records are gone are deleted.
 
-Before any of that, one digest of every input file and option is compared with the last
-build's: when nothing changed, nothing is loaded, rendered or written.
+Before any of that, build.py compares one digest of every input file and option with the
+last build's (state.py): when nothing changed, nothing is loaded, rendered or written.
 
 Rendering runs in worker processes (fork: they inherit the renderer and the pages, nothing
 is pickled but page indices and results), each writing its files straight into staging.
@@ -181,7 +181,7 @@ def render_pages(pages: list[Page], render: Callable[[Page], str], digests: Temp
 
 
 def write_files(files: list[DataFile], staging: Staging, previous: BuildState, state: BuildState) -> None:
-    """Data files whose bytes equal the last build's are hard-linked, not written again:
+    """Data files whose bytes equal the last build's are kept as they are, not written again:
     a province has tens of thousands of small record files that rarely change."""
     for data_file in files:
         digest = hashlib.sha256(data_file.content).hexdigest()
