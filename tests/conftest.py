@@ -6,7 +6,10 @@ complete valid one that tests change a file or two of.
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -170,3 +173,13 @@ def build_site(source: Path, **options) -> Path:
     output = options.pop("output", source / "output")
     build(BuildOptions(source=source, output=output, **options))
     return output
+
+
+@contextmanager
+def served_tiny_site(folder: Path, as_of: dt.date, base_path: str = "/wyfw/") -> Iterator[str]:
+    """The tiny site built on ``as_of`` and served on 127.0.0.1 below ``base_path``; yields its URL."""
+    from browser.server import SiteServer
+
+    output = build_site(write_site(folder / "site", tiny_site()), as_of=as_of)
+    with SiteServer(output, base_path) as server:
+        yield server.url

@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from browser.server import SiteServer
-from conftest import CHROMIUM, CHROMIUM_ARGS, CODE_B, build_site, tiny_site, write_site
+from conftest import CHROMIUM, CHROMIUM_ARGS, CODE_B, served_tiny_site
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -15,10 +14,8 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    source = write_site(tmp_path_factory.mktemp("credit") / "site", tiny_site())
-    output = build_site(source, as_of=dt.date(2026, 6, 1))
-    with SiteServer(output, "/wyfw/") as server:
-        yield server.url
+    with served_tiny_site(tmp_path_factory.mktemp("credit"), dt.date(2026, 6, 1)) as url:
+        yield url
 
 
 def test_resident_reads_the_lists_and_a_company_history(served):

@@ -6,8 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser.server import SiteServer
-from conftest import CHROMIUM, CHROMIUM_ARGS, build_site, tiny_site, write_site
+from conftest import CHROMIUM, CHROMIUM_ARGS, served_tiny_site
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -16,10 +15,8 @@ expect = playwright_api.expect
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    source = write_site(tmp_path_factory.mktemp("feecheck") / "site", tiny_site())
-    output = build_site(source, as_of=dt.date(2026, 1, 1))
-    with SiteServer(output, "/wyfw/") as server:
-        yield server.url
+    with served_tiny_site(tmp_path_factory.mktemp("feecheck"), dt.date(2026, 1, 1)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
