@@ -19,7 +19,7 @@ STATE_VERSION = 3
 # The engine's own code is an input of every build, like the data: a change re-checks all.
 ENGINE_CODE = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "search")
 # Libraries whose output ends up in the site: a new version may change the bytes.
-LIBRARIES = ("jinja2", "markdown", "markupsafe", "segno", "openpyxl", "xlsxwriter", "pypinyin", "pyyaml",
+LIBRARIES = ("jinja2", "markdown", "markupsafe", "zxing-cpp", "openpyxl", "xlsxwriter", "pypinyin", "pyyaml",
              "whoosh3")
 
 

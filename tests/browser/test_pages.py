@@ -98,3 +98,33 @@ def test_touch_targets_are_large_enough(browser, servers, page_samples, mode, sm
     finally:
         context.close()
     assert not small, "\n".join(small[:30])
+
+
+# Draws the page's QR code as Chromium renders it onto a white canvas; returns its grey levels.
+_QR_PIXELS = """async (svg) => {
+    const image = new Image();
+    image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(new XMLSerializer().serializeToString(svg));
+    await image.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = image.width;
+    canvas.height = image.height;
+    const context = canvas.getContext("2d");
+    context.fillStyle = "#fff";
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(image, 0, 0);
+    const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    return {width: canvas.width, height: canvas.height, grey: Array.from(rgba.filter((_, i) => i % 4 === 0))};
+}"""
+
+
+def test_the_qr_code_on_a_community_page_scans_to_its_address(page, servers, built_sites, page_samples):
+    """The code on the printed notice is read back by a decoder from Chromium's own pixels."""
+    import numpy as np
+    import zxingcpp
+
+    for path in page_samples["community.html"]:
+        page.goto(url_of(servers["subpath"], path))
+        drawn = page.locator(".qr svg").evaluate(_QR_PIXELS)
+        pixels = np.array(drawn["grey"], dtype=np.uint8).reshape(drawn["height"], drawn["width"])
+        found = zxingcpp.read_barcodes(pixels, formats=zxingcpp.BarcodeFormat.QRCode)
+        assert [code.text for code in found] == [built_sites["subpath"].base_url + path.removesuffix("index.html")]
