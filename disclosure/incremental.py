@@ -16,30 +16,22 @@ is pickled but page indices and results), each writing its files straight into s
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import multiprocessing
 import re
-import signal
 import sys
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import jinja2
 from markupsafe import Markup
 
+from . import parallel
 from .pages import DataFile, Page
 from .state import BuildState, unchanged_on_disk
 from .write import Staging
-
-# Below this many pages, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 400
-PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
 class TemplateDigests:
@@ -160,9 +152,8 @@ def render_pages(pages: list[Page], render: Callable[[Page], str], digests: Temp
             todo.append(index)
     chunks = [todo[i:i + 100] for i in range(0, len(todo), 100)]
     executor = None
-    if workers > 1 and len(todo) >= PARALLEL_THRESHOLD:
-        executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                       initializer=_worker_start, initargs=(pages, render, staging))
+    if workers > 1 and len(todo) >= parallel.PARALLEL_THRESHOLD:
+        executor = parallel.fork_pool(workers, pages=pages, render=render, staging=staging)
         results: Iterable[tuple[list[Written], list[Failure]]] = executor.map(_worker_render, chunks)
     else:
         results = (_render_chunk(pages, render, staging, chunk) for chunk in chunks)
@@ -210,27 +201,9 @@ def _render_chunk(pages: list[Page], render: Callable[[Page], str], staging: Sta
     return written, failures
 
 
-# Worker processes keep what they inherited at fork in this slot, one per process.
-_WORKER: dict[str, object] = {}
-
-
-def _worker_start(pages: list[Page], render: Callable[[Page], str], staging: Staging) -> None:
-    _die_with_parent()
-    _WORKER.update(pages=pages, render=render, staging=staging)
-
-
-def _die_with_parent() -> None:
-    """A killed build must not leave workers writing into its staging folder while the next
-    build clears it away: on Linux, ask the kernel to kill this worker with its parent."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: workers end when their queue closes
-        pass
-
-
 def _worker_render(chunk: list[int]) -> tuple[list[Written], list[Failure]]:
-    return _render_chunk(_WORKER["pages"], _WORKER["render"], _WORKER["staging"], chunk)  # type: ignore[arg-type]
+    slot = parallel.SLOT
+    return _render_chunk(slot["pages"], slot["render"], slot["staging"], chunk)
 
 
 Progress = Callable[[Iterable, int], Iterable]

@@ -1,0 +1,50 @@
+"""Work spread over the machine's cores, in forked processes.
+
+A forked worker inherits what the build holds at that moment (records, pages, the renderer)
+without copying or pickling it; only small arguments and the results cross between
+processes. Each pool keeps what its workers need in ``SLOT``, filled once per process.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import multiprocessing
+import signal
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+# Below this many pages (or records), starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 400
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+
+# What a worker inherited at fork, for the functions it runs; one dict per process.
+SLOT: dict[str, Any] = {}
+
+
+def fork_pool(workers: int, **inherited: Any) -> ProcessPoolExecutor:
+    """A pool of ``workers`` forked processes, each finding ``inherited`` in SLOT."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_start, initargs=(inherited,))
+
+
+def _start(inherited: dict[str, Any]) -> None:
+    _die_with_parent()
+    SLOT.update(inherited)
+
+
+def _die_with_parent() -> None:
+    """A killed build must not leave workers writing into its staging folder while the next
+    build clears it away: on Linux, ask the kernel to kill this worker with its parent."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: workers end when their queue closes
+        pass
+
+
+def call_inherited(name: str, *args: Any) -> Any:
+    """Run in a worker: the inherited callable ``name`` with ``args``."""
+    function: Callable[..., Any] = SLOT[name]
+    return function(*args)
