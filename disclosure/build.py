@@ -11,13 +11,14 @@ import dataclasses
 import datetime as dt
 import gc
 import hashlib
+import importlib
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .pages import DataFile, Page
+from .pages import Contribution, DataFile, Page
 from .problems import InputError, Problem, Problems
 from .settings import Settings, load_settings, theme_dirs
 from .state import ENGINE_CODE, BuildState, input_digest, library_versions
@@ -26,6 +27,7 @@ from .write import MANIFEST, OutputPathError, Staging, tidy
 if TYPE_CHECKING:
     from .catalog import Catalog
     from .content import Content
+    from .model import Model
     from .recordcache import RecordCache
 
 # Part of every page's fingerprint: a new engine version re-renders everything.
@@ -40,7 +42,7 @@ class BuildOptions:
     as_of: dt.date | None = None
     strict: bool = False
     full: bool = False  # ignore what the last build left: check every row, render every page
-    workers: int | None = None  # processes for rendering; default: one per core
+    workers: int | None = None  # processes for assembling and rendering; default: one per core
 
 
 @dataclass
@@ -98,16 +100,15 @@ def load_inputs(source: Path, base_url: str | None = None, strict: bool = False,
     return Inputs(settings, catalog, content, problems)
 
 
-def assemble(inputs: Inputs, as_of: dt.date, source: Path) -> tuple[list[Page], list[DataFile]]:
+def assemble(inputs: Inputs, as_of: dt.date, source: Path,
+             workers: int = 1) -> tuple[list[Page], list[DataFile]]:
     from . import feeds
     from .model import Model
-    from .sections import SECTIONS
 
     model = Model(inputs.settings, inputs.catalog, inputs.content, as_of, source)
     pages: list[Page] = []
     files: list[DataFile] = []
-    for section in SECTIONS:
-        contribution = section.contribute(model)
+    for contribution in _contributions(model, workers):
         pages += contribution.pages
         files += contribution.files
     base = inputs.settings.base_url
@@ -116,6 +117,32 @@ def assemble(inputs: Inputs, as_of: dt.date, source: Path) -> tuple[list[Page], 
         DataFile("robots.txt", feeds.robots(base)),
     ]
     return pages, files
+
+
+def _contributions(model: Model, workers: int) -> list[Contribution]:
+    """Every section's pages and files, in SECTIONS order. On a large site the sections that
+    mostly make files run in forked workers, beside the others running here: their results
+    are the same, they just use the other cores while this process is busy."""
+    from . import parallel
+    from .sections import MAKING_FILES, SECTIONS
+
+    records = len(model.catalog.communities) + len(model.catalog.companies)
+    if workers < 2 or records < parallel.PARALLEL_THRESHOLD:
+        return [section.contribute(model) for section in SECTIONS]
+    pool = parallel.fork_pool(min(workers, len(MAKING_FILES)), model=model)
+    try:
+        apart = {section: pool.submit(_contribute_apart, section.__name__) for section in MAKING_FILES}
+        here = {section: section.contribute(model) for section in SECTIONS if section not in apart}
+        return [apart[section].result() if section in apart else here[section] for section in SECTIONS]
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _contribute_apart(section: str) -> Contribution:
+    """Run in a worker: one section, on the model the worker inherited."""
+    from . import parallel
+
+    return importlib.import_module(section).contribute(parallel.SLOT["model"])
 
 
 def build(options: BuildOptions) -> BuildReport:
@@ -169,7 +196,8 @@ def _build(options: BuildOptions) -> BuildReport:
     # forked render workers do not copy their pages just to mark them.
     gc.freeze()
 
-    pages, files = assemble(inputs, as_of, source)
+    workers = options.workers or os.cpu_count() or 1
+    pages, files = assemble(inputs, as_of, source, workers)
     files += _static_files(themes, {f.path for f in files})
     _check_paths(pages, files)
     gc.freeze()
@@ -185,7 +213,7 @@ def _build(options: BuildOptions) -> BuildReport:
     previous = previous or BuildState()
     try:
         stats, state = render_pages(pages, renderer.render, TemplateDigests(env), common, staging, previous,
-                                    options.workers or os.cpu_count() or 1, terminal_progress("生成页面"))
+                                    workers, terminal_progress("生成页面"))
         if stats.failures:
             failures = Problems()
             for path, template, line, message in stats.failures:

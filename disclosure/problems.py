@@ -101,3 +101,6 @@ class InputError(Exception):
         super().__init__(f"{stage}: {len(problems.errors)} errors")
         self.problems = problems
         self.stage = stage
+
+    def __reduce__(self):  # raised in a worker process, it reaches the build whole
+        return InputError, (self.problems, self.stage)

@@ -9,7 +9,7 @@ import random
 import pytest
 from conftest import CODE_A, COMMUNITIES, COMPANIES, RATINGS_2025, tiny_site, write_site
 
-from disclosure import incremental, write
+from disclosure import incremental, parallel, write
 from disclosure.build import BuildOptions, build
 
 AS_OF = dt.date(2026, 6, 1)
@@ -69,7 +69,7 @@ EDITS = [rename_legal_rep, add_community, remove_a_community, change_score, over
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_incremental_equals_clean_after_random_edits(tmp_path, seed, monkeypatch):
-    monkeypatch.setattr(incremental, "PARALLEL_THRESHOLD", 0 if seed == 2 else 400)  # one run in parallel
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 0 if seed == 2 else 400)  # one run in parallel
     rng = random.Random(seed)
     files = tiny_site()
     source = write_site(tmp_path / "site", files)
@@ -123,7 +123,7 @@ def test_deleted_records_disappear(site, tmp_path):
 
 
 def test_a_template_error_in_a_worker_is_reported(site, tmp_path, monkeypatch):
-    monkeypatch.setattr(incremental, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 0)
     write_site(site, {"themes/default/templates/company.html": "{% extends 'base.html' %}{% block content %}"
                                                                "{{ company.nothing.here }}{% endblock %}"})
     from disclosure.problems import InputError
@@ -133,6 +133,31 @@ def test_a_template_error_in_a_worker_is_reported(site, tmp_path, monkeypatch):
     errors = caught.value.problems.errors
     assert len(errors) == 3  # one per company page
     assert all("模板错误" in e.message and "company.html" in e.file for e in errors)
+    assert not (tmp_path / "out").exists()
+
+
+def test_sections_made_in_worker_processes_give_the_same_site(site, tmp_path, monkeypatch):
+    """With two workers, the file-making sections run in forked processes (parallel.py)."""
+    sequential = tmp_path / "one"
+    build(BuildOptions(source=site, output=sequential, as_of=AS_OF, workers=1))
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 0)
+    forked = tmp_path / "two"
+    report = build(BuildOptions(source=site, output=forked, as_of=AS_OF, workers=2))
+    assert report.files > report.pages > 0
+    assert tree(forked) == tree(sequential)
+
+
+def test_an_error_in_a_section_run_by_a_worker_reaches_the_build_whole(site, tmp_path, monkeypatch):
+    from disclosure.problems import InputError
+
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 0)
+    write_site(site, {"site.yaml": (site / "site.yaml").read_text("utf-8") + (
+        "targets:\n  indicators:\n    - {key: x, title: 甲, count: {mode: [无物业]}, min_percent: 80,"
+        " deadline: 2025-12-31, districts: [临和区]}\n")})
+    with pytest.raises(InputError) as caught:
+        build(BuildOptions(source=site, output=tmp_path / "out", as_of=AS_OF, workers=2))
+    assert caught.value.stage == "计算行动方案指标"
+    assert [e.value for e in caught.value.problems.errors] == ["临和区"]
     assert not (tmp_path / "out").exists()
 
 

@@ -8,3 +8,6 @@ from __future__ import annotations
 from . import coverage, credit, directory, home, notices, opendata, prices, search
 
 SECTIONS = (home, directory, credit, prices, notices, coverage, opendata, search)
+# Sections whose work is mostly making files (workbooks, the search index), slowest first: on
+# a large site each runs in a worker process while the others run in the build's own.
+MAKING_FILES = (opendata, coverage, search)
