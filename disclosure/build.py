@@ -184,7 +184,7 @@ def _build(options: BuildOptions) -> BuildReport:
         return report
 
     from . import render as render_module
-    from .incremental import TemplateDigests, render_pages, terminal_progress, write_files
+    from .incremental import Fingerprints, Publisher, TemplateDigests, terminal_progress
     from .recordcache import RecordCache
 
     inputs = load_inputs(source, options.base_url, options.strict, settings, problems,
@@ -210,10 +210,11 @@ def _build(options: BuildOptions) -> BuildReport:
     renderer_code = Path(render_module.__file__).read_bytes()
     common = hashlib.sha256(repr((inputs.settings, as_of, __version__)).encode("utf-8") + renderer_code).hexdigest()
     staging = Staging.open(output, frozenset(previous.outputs) if previous else None)
-    previous = previous or BuildState()
+    publisher = None
     try:
-        stats, state = render_pages(pages, renderer.render, TemplateDigests(env), common, staging, previous,
-                                    workers, terminal_progress("生成页面"))
+        publisher = Publisher(pages, files, renderer.render, Fingerprints(TemplateDigests(env), common), staging,
+                              previous or BuildState(), workers)
+        stats = publisher.render_pages(terminal_progress("生成页面"))
         if stats.failures:
             failures = Problems()
             for path, template, line, message in stats.failures:
@@ -221,8 +222,10 @@ def _build(options: BuildOptions) -> BuildReport:
             raise InputError(failures, "生成页面")
         report.rendered, report.reused = stats.rendered, stats.reused
         lap("生成页面")
-        write_files(files, staging, previous, state)
+        publisher.write_files(terminal_progress("写出数据文件"))
+        publisher.close()
         lap("写出数据文件")
+        state = publisher.state
         staging.write(MANIFEST, staging.manifest())
         size, digest = staging.written[MANIFEST]
         state.outputs[MANIFEST] = (digest, size, digest)
@@ -230,6 +233,8 @@ def _build(options: BuildOptions) -> BuildReport:
         state.warnings = [dataclasses.asdict(w) for w in inputs.problems.warnings]
         staging.commit(state.to_json())
     except BaseException:
+        if publisher is not None:
+            publisher.close()
         staging.abandon()
         raise
     report.pages = len(pages)

@@ -129,81 +129,110 @@ class RenderStats:
     failures: list[tuple[str, str, int | None, str]] = field(default_factory=list)
 
 
-Written = tuple[str, int, str]  # path, size, sha256
+Output = tuple[str, str, int, str]  # path, fingerprint, size, sha256
 Failure = tuple[str, str, int | None, str]
+CHUNK = 100  # pages or files handed to a worker at a time
 
 
-def render_pages(pages: list[Page], render: Callable[[Page], str], digests: TemplateDigests,
-                 common_digest: str, staging: Staging, previous: BuildState, workers: int,
-                 progress: Progress | None = None) -> tuple[RenderStats, BuildState]:
-    """Render what changed, reuse what did not; returns the counts and the new state."""
-    stats = RenderStats()
-    marks: dict[str, str] = {}
-    todo: list[int] = []
-    fingerprints = Fingerprints(digests, common_digest)
-    for index, page in enumerate(pages):
-        mark = fingerprints.page(page)
-        marks[page.path] = mark
-        old = previous.outputs.get(page.path)
-        if old is not None and old[0] == mark and unchanged_on_disk(staging.target / page.path, old[1]):
-            staging.keep(page.path, old[1], old[2])
-            stats.reused += 1
+@dataclass
+class Done:
+    """What one chunk of pages or files came to."""
+
+    written: list[Output] = field(default_factory=list)  # put into staging
+    kept: list[Output] = field(default_factory=list)  # unchanged: the live file stays
+    failures: list[Failure] = field(default_factory=list)
+
+
+class Publisher:
+    """Pages rendered and data files written into staging, each only when it changed since
+    the last build. On a large site the work (fingerprints included) is spread over forked
+    worker processes, which inherit everything here; only chunks of indices go to them and
+    only paths, sizes and digests come back."""
+
+    def __init__(self, pages: list[Page], files: list[DataFile], render: Callable[[Page], str],
+                 fingerprints: Fingerprints, staging: Staging, previous: BuildState, workers: int):
+        self.pages, self.files, self.render = pages, files, render
+        self.fingerprints, self.staging, self.previous = fingerprints, staging, previous
+        self.state = BuildState(pages=len(pages))
+        for template in {page.template for page in pages}:  # once here, not once per worker
+            fingerprints.templates.digest(template)
+        large = len(pages) + len(files) >= parallel.PARALLEL_THRESHOLD
+        self.pool = parallel.fork_pool(workers, publisher=self) if workers > 1 and large else None
+
+    def render_pages(self, progress: Progress | None = None) -> RenderStats:
+        stats = RenderStats()
+        for done in self._run("pages_chunk", len(self.pages), progress):
+            stats.rendered += len(done.written)
+            stats.reused += len(done.kept)
+            stats.failures += done.failures
+        return stats
+
+    def write_files(self, progress: Progress | None = None) -> None:
+        """Data files whose bytes equal the last build's are kept, not written again: a
+        province has tens of thousands of small record files that rarely change."""
+        for _ in self._run("files_chunk", len(self.files), progress):
+            pass
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def _run(self, method: str, count: int, progress: Progress | None) -> Iterable[Done]:
+        chunks = [range(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
+        if self.pool is not None:
+            results: Iterable[Done] = self.pool.map(functools.partial(_in_worker, method), chunks)
         else:
-            todo.append(index)
-    chunks = [todo[i:i + 100] for i in range(0, len(todo), 100)]
-    executor = None
-    if workers > 1 and len(todo) >= parallel.PARALLEL_THRESHOLD:
-        executor = parallel.fork_pool(workers, pages=pages, render=render, staging=staging)
-        results: Iterable[tuple[list[Written], list[Failure]]] = executor.map(_worker_render, chunks)
-    else:
-        results = (_render_chunk(pages, render, staging, chunk) for chunk in chunks)
-    try:
-        for written, failures in (progress(results, len(chunks)) if progress else results):
-            for path, size, digest in written:
-                staging.record(path, size, digest)
-            stats.rendered += len(written)
-            stats.failures += failures
-    finally:
-        if executor is not None:
-            executor.shutdown(cancel_futures=True)
-    state = BuildState({path: (marks[path], *staging.written[path]) for path in marks if path in staging.written},
-                       pages=len(pages))
-    return stats, state
+            results = (getattr(self, method)(chunk) for chunk in chunks)
+        for done in progress(results, len(chunks)) if progress else results:
+            for path, mark, size, digest in done.written:
+                self.staging.record(path, size, digest)
+                self.state.outputs[path] = (mark, size, digest)
+            for path, mark, size, digest in done.kept:
+                self.staging.keep(path, size, digest)
+                self.state.outputs[path] = (mark, size, digest)
+            yield done
+
+    def _unchanged(self, path: str, mark: str) -> tuple[int, str] | None:
+        old = self.previous.outputs.get(path)
+        if old is not None and old[0] == mark and unchanged_on_disk(self.staging.target / path, old[1]):
+            return old[1], old[2]
+        return None
+
+    def pages_chunk(self, indices: range) -> Done:
+        done = Done()
+        for index in indices:
+            page = self.pages[index]
+            mark = self.fingerprints.page(page)
+            kept = self._unchanged(page.path, mark)
+            if kept is not None:
+                done.kept.append((page.path, mark, *kept))
+                continue
+            try:
+                size, digest = self.staging.put(page.path, self.render(page))
+            except jinja2.TemplateError as exc:
+                done.failures.append((page.path, getattr(exc, "filename", None) or page.template,
+                                      getattr(exc, "lineno", None), str(exc)))
+                continue
+            done.written.append((page.path, mark, size, digest))
+        return done
+
+    def files_chunk(self, indices: range) -> Done:
+        done = Done()
+        for index in indices:
+            data_file = self.files[index]
+            digest = hashlib.sha256(data_file.content).hexdigest()  # a file's fingerprint is its digest
+            kept = self._unchanged(data_file.path, digest)
+            if kept is not None:
+                done.kept.append((data_file.path, digest, *kept))
+            else:
+                size, _ = self.staging.put(data_file.path, data_file.content, digest)
+                done.written.append((data_file.path, digest, size, digest))
+        return done
 
 
-def write_files(files: list[DataFile], staging: Staging, previous: BuildState, state: BuildState) -> None:
-    """Data files whose bytes equal the last build's are kept as they are, not written again:
-    a province has tens of thousands of small record files that rarely change."""
-    for data_file in files:
-        digest = hashlib.sha256(data_file.content).hexdigest()
-        size = len(data_file.content)
-        old = previous.outputs.get(data_file.path)
-        if old is not None and old[2] == digest and unchanged_on_disk(staging.target / data_file.path, size):
-            staging.keep(data_file.path, size, digest)
-        else:
-            staging.write(data_file.path, data_file.content)
-        state.outputs[data_file.path] = (digest, size, digest)
-
-
-def _render_chunk(pages: list[Page], render: Callable[[Page], str], staging: Staging,
-                  chunk: list[int]) -> tuple[list[Written], list[Failure]]:
-    written: list[Written] = []
-    failures: list[Failure] = []
-    for index in chunk:
-        page = pages[index]
-        try:
-            size, digest = staging.put(page.path, render(page))
-        except jinja2.TemplateError as exc:
-            failures.append((page.path, getattr(exc, "filename", None) or page.template,
-                             getattr(exc, "lineno", None), str(exc)))
-            continue
-        written.append((page.path, size, digest))
-    return written, failures
-
-
-def _worker_render(chunk: list[int]) -> tuple[list[Written], list[Failure]]:
-    slot = parallel.SLOT
-    return _render_chunk(slot["pages"], slot["render"], slot["staging"], chunk)
+def _in_worker(method: str, indices: range) -> Done:
+    """A chunk's work in a worker process, by the publisher it inherited at fork."""
+    return getattr(parallel.SLOT["publisher"], method)(indices)
 
 
 Progress = Callable[[Iterable, int], Iterable]

@@ -153,13 +153,14 @@ class Staging:
         self._claim(relative)
         self.record(relative, *self.put(relative, content))
 
-    def put(self, relative: str, content: bytes | str) -> tuple[int, str]:
-        """Write one file without bookkeeping (worker processes do this); returns size and digest."""
+    def put(self, relative: str, content: bytes | str, digest: str | None = None) -> tuple[int, str]:
+        """Write one file without bookkeeping (worker processes do this); returns size and
+        digest (``digest``, when the caller has it already)."""
         data = content.encode("utf-8") if isinstance(content, str) else content
         path = self.safe_path(relative)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-        return len(data), hashlib.sha256(data).hexdigest()
+        return len(data), digest or hashlib.sha256(data).hexdigest()
 
     def keep(self, relative: str, size: int, digest: str) -> None:
         """An unchanged file of the live folder is part of the new site as it is. In a patch
