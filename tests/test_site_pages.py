@@ -86,29 +86,36 @@ def test_community_page_carries_the_print_sheet_with_qr_and_full_url(tmp_path):
     url = re.search(r'<link rel="canonical" href="([^"]+)">', page).group(1)
     assert url.startswith("https://example.org/wyfw/communities/")
     sheet = page.split('class="sheet-only sheet-foot"')[1]
-    assert url in sheet and "<svg" in sheet and "数据日期：2026年6月1日" in sheet
+    assert url in sheet and "data:image/png;base64," in sheet and "数据日期：2026年6月1日" in sheet
     assert "测试市住房和城乡建设局 · 物业服务信息公示栏" in page
 
 
 @pytest.mark.parametrize("url", ["https://example.org/wyfw/communities/150802-jinxiujiayuan/",
                                  "https://wyfw.example.gov.cn/communities/150821-shuiliju" + "x" * 90 + "/"])
-def test_the_qr_code_decodes_to_its_url_and_escapes_its_title(url):
-    """render.py draws the SVG path itself from the module matrix: read the path back into
-    modules and let a decoder read them. (tests/browser decodes what Chromium draws.)"""
+def test_the_qr_code_decodes_to_its_url_and_escapes_its_alt_text(url):
+    """render.py writes the PNG itself: read it back (zlib, then one bit a pixel) and let a
+    decoder read the code. (tests/browser decodes what Chromium shows when printing.)"""
+    import base64
+    import struct
+    import zlib
+
     import numpy as np
     import zxingcpp
 
-    from disclosure.render import QR_QUIET_ZONE, qr_svg
+    from disclosure.render import QR_QUIET_ZONE, QR_SCALE, qr_code
 
-    svg = str(qr_svg(url, "锦绣家园<公示页>&二维码"))
-    assert "<title>锦绣家园&lt;公示页&gt;&amp;二维码</title>" in svg
-    size = int(re.search(r'width="(\d+)"', svg).group(1)) // 3
-    modules = np.full((size, size), 255, dtype=np.uint8)
-    x = y = 0.0
-    for move, dx, dy, run in re.findall(r"([Mm])(-?[\d.]+) (-?[\d.]+)h(\d+)", re.search(r' d="([^"]+)"', svg).group(1)):
-        x, y = (float(dx), float(dy)) if move == "M" else (x + float(dx), y + float(dy))
-        modules[int(y), int(x):int(x) + int(run)] = 0
-        x += int(run)
-    assert modules[:QR_QUIET_ZONE].min() == 255 and modules[:, :QR_QUIET_ZONE].min() == 255  # the quiet zone
-    found = zxingcpp.read_barcodes(np.kron(modules, np.ones((4, 4), dtype=np.uint8)))
+    tag = str(qr_code(url, "锦绣家园<公示页>&二维码"))
+    assert 'alt="锦绣家园&lt;公示页&gt;&amp;二维码"' in tag
+    png = base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', tag).group(1))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR"
+    width, height, depth, colour = struct.unpack(">IIBB", png[16:26])
+    assert (depth, colour) == (1, 0) and width == height
+    assert f'width="{width * QR_SCALE}" height="{height * QR_SCALE}"' in tag
+    idat = png.index(b"IDAT")
+    raw = zlib.decompress(png[idat + 4:idat + 4 + struct.unpack(">I", png[idat - 4:idat])[0]])
+    rows = np.frombuffer(raw, dtype=np.uint8).reshape(height, -1)
+    assert not rows[:, 0].any()  # every row unfiltered
+    light = np.unpackbits(rows[:, 1:], axis=1)[:, :width]
+    assert light[:QR_QUIET_ZONE].all() and light[:, -QR_QUIET_ZONE:].all()  # the quiet zone
+    found = zxingcpp.read_barcodes(np.kron(light * 255, np.ones((4, 4), dtype=np.uint8)).astype(np.uint8))
     assert [code.text for code in found] == [url]

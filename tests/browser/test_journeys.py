@@ -102,7 +102,7 @@ def test_owner_opens_a_community_and_prints_its_notice_sheet(page, servers, mode
     assert page.locator(".sheet-head").is_visible()
     assert model.settings.organiser in page.locator(".sheet-head").inner_text()
     assert page.locator(".site-header").is_hidden() and page.locator(".site-footer").is_hidden()
-    assert page.locator(".qr svg").is_visible()
+    assert page.get_by_role("img", name=f"{name}公示页二维码").is_visible()
     full_url = f"https://zjj.bynr.gov.cn/wyfw/communities/{community.id}/"
     assert full_url in page.locator(".sheet-foot").inner_text()
     assert "数据日期" in page.locator(".sheet-foot").inner_text()
