@@ -10,8 +10,9 @@ bytes as a clean build. Pages whose records are gone are deleted.
 Before any of that, build.py compares one digest of every input file and option with the
 last build's (state.py): when nothing changed, nothing is loaded, rendered or written.
 
-Rendering runs in worker processes (fork: they inherit the renderer and the pages, nothing
-is pickled but page indices and results), each writing its files straight into staging.
+Fingerprinting, rendering and writing run in worker processes (Publisher; fork: they
+inherit the renderer, the pages and the data files, nothing is pickled but chunks of indices
+and the results), each writing its files straight into staging.
 """
 
 from __future__ import annotations

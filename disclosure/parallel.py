@@ -11,7 +11,6 @@ import ctypes
 import ctypes.util
 import multiprocessing
 import signal
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -42,9 +41,3 @@ def _die_with_parent() -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):  # not Linux: workers end when their queue closes
         pass
-
-
-def call_inherited(name: str, *args: Any) -> Any:
-    """Run in a worker: the inherited callable ``name`` with ``args``."""
-    function: Callable[..., Any] = SLOT[name]
-    return function(*args)
