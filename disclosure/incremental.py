@@ -155,6 +155,7 @@ class Publisher:
         self.pages, self.files, self.render = pages, files, render
         self.fingerprints, self.staging, self.previous = fingerprints, staging, previous
         self.state = BuildState(pages=len(pages))
+        self.target = str(staging.target)  # the live output folder, where unchanged files stay
         for template in {page.template for page in pages}:  # once here, not once per worker
             fingerprints.templates.digest(template)
         large = len(pages) + len(files) >= parallel.PARALLEL_THRESHOLD
@@ -195,7 +196,7 @@ class Publisher:
 
     def _unchanged(self, path: str, mark: str) -> tuple[int, str] | None:
         old = self.previous.outputs.get(path)
-        if old is not None and old[0] == mark and unchanged_on_disk(self.staging.target / path, old[1]):
+        if old is not None and old[0] == mark and unchanged_on_disk(f"{self.target}/{path}", old[1]):
             return old[1], old[2]
         return None
 

