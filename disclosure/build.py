@@ -203,7 +203,7 @@ def _build(options: BuildOptions) -> BuildReport:
     gc.freeze()
     lap("组织页面")
 
-    env = render_module.make_environment(themes)
+    env = render_module.make_environment(themes, source / ".cache" / "templates")
     renderer = render_module.Renderer(env, inputs.settings, as_of, inputs.settings.base_url)
     # Everything every page depends on besides its own record and template: the settings,
     # the date, and the code of the filters templates call (render.py).

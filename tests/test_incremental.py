@@ -161,6 +161,19 @@ def test_an_error_in_a_section_run_by_a_worker_reaches_the_build_whole(site, tmp
     assert not (tmp_path / "out").exists()
 
 
+def test_a_compiled_template_kept_between_builds_is_not_used_once_its_source_changes(site, tmp_path):
+    output = tmp_path / "out"
+    page = output / f"companies/{CODE_A}/index.html"
+    override = "{% extends 'base.html' %}{% block content %}<h1>{{ company.name }}</h1><p>版本{{ '一' }}</p>{% endblock %}"
+    write_site(site, {"themes/default/templates/company.html": override})
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert "版本一" in page.read_text("utf-8")
+    assert any((site / ".cache" / "templates").iterdir())  # compiled templates were kept
+    write_site(site, {"themes/default/templates/company.html": override.replace("'一'", "'二'")})
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert "版本二" in page.read_text("utf-8")
+
+
 def test_nothing_changed_leaves_output_alone_and_repeats_the_warnings(tmp_path):
     files = tiny_site()
     header, rest = files["data/companies.csv"].split("\n", 1)
