@@ -129,6 +129,7 @@ def _contributions(model: Model, workers: int) -> list[Contribution]:
     records = len(model.catalog.communities) + len(model.catalog.companies)
     if workers < 2 or records < parallel.PARALLEL_THRESHOLD:
         return [section.contribute(model) for section in SECTIONS]
+    model.prepare_lookups()
     pool = parallel.fork_pool(min(workers, len(MAKING_FILES)), model=model)
     try:
         apart = {section: pool.submit(_contribute_apart, section.__name__) for section in MAKING_FILES}
