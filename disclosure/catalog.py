@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pypinyin import lazy_pinyin
-
 from . import credit, prices
 from .loading import TABLE_SUFFIXES, RawTable, read_table
+from .pinyin import slug
 from .problems import Problems
 from .recordcache import RecordCache
 from .records import (
@@ -194,9 +193,7 @@ def _with_id(community: Community, problems: Problems) -> Community | None:
                            expected="如 150802-jinyuan")
             return None
     else:
-        slug = "".join(lazy_pinyin(community.name))  # digits and Latin letters are kept as written
-        slug = re.sub(r"[^a-z0-9]+", "", slug.lower())[:60] or "xiaoqu"
-        ident = f"{community.district}-{slug}"
+        ident = f"{community.district}-{slug(community.name) or 'xiaoqu'}"
     return dataclasses.replace(community, id=ident)
 
 

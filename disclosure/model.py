@@ -9,47 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-from pypinyin import Style
-from pypinyin.converter import UltimateConverter
-from pypinyin.core import Pinyin
 
 from .catalog import CITY_WIDE, Catalog, PriceNotice
 from .content import Content
 from .credit import ListStatus, black_status, split_projects
+from .pinyin import pinyin_key
 from .records import Community, Company, District, Rating
 from .settings import RatingYear, Settings
-
-
-class _WordMemoConverter(UltimateConverter):
-    """The converter behind pypinyin's lazy_pinyin, remembering each word's readings.
-
-    Names are made of a few hundred words used over and over (家园, 物业, street names), and
-    converting a word's readings to a style is most of lazy_pinyin's time: this makes a new
-    name about five times cheaper, with the same result.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._words: dict[tuple[Any, ...], list[list[str]]] = {}
-
-    def convert(self, words: str, style: Style, heteronym: bool, errors: Any, strict: bool, **kwargs: Any) -> list:
-        key = (words, style, heteronym, errors, strict)
-        if key not in self._words:
-            self._words[key] = super().convert(words, style, heteronym, errors, strict, **kwargs)
-        return [list(readings) for readings in self._words[key]]  # callers may change what they get
-
-
-_PINYIN = Pinyin(_WordMemoConverter())
-
-
-@lru_cache(maxsize=65536)  # streets, districts and company names repeat across many records
-def pinyin_key(name: str) -> tuple[str, str]:
-    """Sort Chinese names the way a reader expects: by pinyin, then by the characters."""
-    return (" ".join(_PINYIN.lazy_pinyin(name, style=Style.TONE3, errors="default")), name)
 
 
 @dataclass(frozen=True)
