@@ -7,6 +7,7 @@ as names, where the full-width brackets of a registered company name must stay a
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -26,6 +27,7 @@ def fold(value: str) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", value))
 
 
+@functools.lru_cache(maxsize=16384)  # the same district, company and category spellings, row after row
 def match_key(value: str) -> str:
     """A key for matching names and labels regardless of width, case and spacing."""
     return fold(value).lower()

@@ -7,6 +7,7 @@ valid; the row is still examined to the end so one run reports everything.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -213,11 +214,19 @@ def convert_row(info: DatasetInfo, cells: dict[str, str], file: str, row: int, l
 
 
 def _enum(col: Column, text: str) -> str:
-    wanted = match_key(text)
-    for allowed in col.enum:
-        if match_key(allowed) == wanted:
-            return allowed
-    raise Invalid("不在允许的取值中")
+    allowed = _enum_keys(col.enum).get(match_key(text))
+    if allowed is None:
+        raise Invalid("不在允许的取值中")
+    return allowed
+
+
+@functools.cache
+def _enum_keys(enum: tuple[str, ...]) -> dict[str, str]:
+    """An enumeration's values by their matching keys: built once, not once a cell."""
+    keys: dict[str, str] = {}
+    for allowed in enum:
+        keys.setdefault(match_key(allowed), allowed)  # the first of two equal keys wins, as before
+    return keys
 
 
 def _bounds(col: Column, value: Any) -> None:
