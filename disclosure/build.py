@@ -188,8 +188,15 @@ def _build(options: BuildOptions) -> BuildReport:
     from .incremental import Fingerprints, Publisher, TemplateDigests, terminal_progress
     from .recordcache import RecordCache
 
-    inputs = load_inputs(source, options.base_url, options.strict, settings, problems,
-                         RecordCache(source / ".cache" / "records", refresh=options.full))
+    # Reading makes hundreds of thousands of objects that live as long as the build, and no
+    # garbage cycles: the cycle collector's passes over the growing heap would be wasted
+    # (unpickling the province's cached community records took 0.8 s with them, 0.46 s without).
+    gc.disable()
+    try:
+        inputs = load_inputs(source, options.base_url, options.strict, settings, problems,
+                             RecordCache(source / ".cache" / "records", refresh=options.full))
+    finally:
+        gc.enable()
     report.warnings = inputs.problems
     lap("读取与校验")
     # Records and pages live until the build ends: moved out of the cycle collector's way, its
