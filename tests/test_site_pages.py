@@ -91,7 +91,8 @@ def test_community_page_carries_the_print_sheet_with_qr_and_full_url(tmp_path):
 
 
 @pytest.mark.parametrize("url", ["https://example.org/wyfw/communities/150802-jinxiujiayuan/",
-                                 "https://wyfw.example.gov.cn/communities/150821-shuiliju" + "x" * 90 + "/"])
+                                 "https://wyfw.example.gov.cn/communities/150821-shuiliju" + "x" * 90 + "/",
+                                 "https://巴彦淖尔.政务/wyfw/communities/150802-jinxiujiayuan/"])
 def test_the_qr_code_decodes_to_its_url_and_escapes_its_alt_text(url):
     """render.py writes the PNG itself: read it back (zlib, then one bit a pixel) and let a
     decoder read the code. (tests/browser decodes what Chromium shows when printing.)"""
