@@ -184,6 +184,7 @@ def _build(options: BuildOptions) -> BuildReport:
         lap("核对输入（无变化）")
         return report
 
+    from . import qr
     from . import render as render_module
     from .incremental import Fingerprints, Publisher, TemplateDigests, terminal_progress
     from .recordcache import RecordCache
@@ -211,17 +212,18 @@ def _build(options: BuildOptions) -> BuildReport:
     gc.freeze()
     lap("组织页面")
 
-    env = render_module.make_environment(themes, source / ".cache" / "templates")
+    qr_codes = qr.QrCodes(source / ".cache" / "qr")
+    env = render_module.make_environment(themes, source / ".cache" / "templates", qr_codes)
     renderer = render_module.Renderer(env, inputs.settings, as_of, inputs.settings.base_url)
     # Everything every page depends on besides its own record and template: the settings,
-    # the date, and the code of the filters templates call (render.py).
-    renderer_code = Path(render_module.__file__).read_bytes()
+    # the date, and the code of the filters and functions templates call (render.py, qr.py).
+    renderer_code = b"".join(Path(module.__file__).read_bytes() for module in (render_module, qr))
     common = hashlib.sha256(repr((inputs.settings, as_of, __version__)).encode("utf-8") + renderer_code).hexdigest()
     staging = Staging.open(output, frozenset(previous.outputs) if previous else None)
     publisher = None
     try:
         publisher = Publisher(pages, files, renderer.render, Fingerprints(TemplateDigests(env), common), staging,
-                              previous or BuildState(), workers)
+                              previous or BuildState(), workers, after_chunk=qr_codes.save)
         stats = publisher.render_pages(terminal_progress("生成页面"))
         if stats.failures:
             failures = Problems()
@@ -248,6 +250,7 @@ def _build(options: BuildOptions) -> BuildReport:
     report.pages = len(pages)
     report.files = len(staging.written)
     report.bytes = sum(size for size, _ in staging.written.values())
+    qr_codes.merge()
     lap("替换 output")
     return report
 

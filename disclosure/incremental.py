@@ -151,8 +151,11 @@ class Publisher:
     only paths, sizes and digests come back."""
 
     def __init__(self, pages: list[Page], files: list[DataFile], render: Callable[[Page], str],
-                 fingerprints: Fingerprints, staging: Staging, previous: BuildState, workers: int):
-        self.pages, self.files, self.render = pages, files, render
+                 fingerprints: Fingerprints, staging: Staging, previous: BuildState, workers: int,
+                 after_chunk: Callable[[], None] | None = None):
+        """``after_chunk``: called where a chunk of pages was rendered (a worker or here), e.g.
+        to keep what rendering made for the next build."""
+        self.pages, self.files, self.render, self.after_chunk = pages, files, render, after_chunk
         self.fingerprints, self.staging, self.previous = fingerprints, staging, previous
         self.state = BuildState(pages=len(pages))
         self.target = str(staging.target)  # the live output folder, where unchanged files stay
@@ -216,6 +219,8 @@ class Publisher:
                                       getattr(exc, "lineno", None), str(exc)))
                 continue
             done.written.append((page.path, mark, size, digest))
+        if self.after_chunk is not None:
+            self.after_chunk()
         return done
 
     def files_chunk(self, indices: range) -> Done:

@@ -7,27 +7,23 @@ the requested name wins, so a site overrides exactly the templates it needs.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import html
-import struct
-import zlib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
-import numpy
-import zxingcpp
-from markupsafe import Markup
 
 from .pages import Page
+from .qr import QrCodes
 from .settings import Settings
 
 
-def make_environment(dirs: list[Path], compiled: Path | None = None) -> jinja2.Environment:
+def make_environment(dirs: list[Path], compiled: Path | None = None,
+                     qr_codes: QrCodes | None = None) -> jinja2.Environment:
     """``compiled``: a folder where templates compiled to Python are kept between builds
-    (each process of a build compiled every template it used again: about 0.4 s each)."""
+    (each process of a build compiled every template it used again: about 0.4 s each).
+    ``qr_codes``: the QR codes templates draw, with those kept from earlier builds."""
     cache = None
     if compiled is not None:
         compiled.mkdir(parents=True, exist_ok=True)
@@ -49,47 +45,8 @@ def make_environment(dirs: list[Path], compiled: Path | None = None) -> jinja2.E
     env.filters["num"] = lambda v: "" if v is None else f"{v:g}"
     env.filters["cn_date"] = _cn_date
     env.filters["thousands"] = lambda v: "" if v is None else f"{v:,.0f}"
-    env.globals["qr_code"] = qr_code
+    env.globals["qr_code"] = qr_codes or QrCodes(None)
     return env
-
-
-def qr_code(url: str, alt: str) -> Markup:
-    """A QR code of ``url`` as an image: a 1-bit PNG in a data: URL, ``alt`` its text.
-
-    Made while rendering, so only pages that are rendered pay for it. zxing-cpp encodes in
-    C++ and tries all eight mask patterns, as the standard asks: 0.3 ms a code, where segno
-    (pure Python) took 1.7 ms with its mask fixed. A PNG of the modules is made in C too
-    (numpy, zlib); an SVG path took longer to write than the code to encode, and was four
-    times the size (2,094 bytes a page against 491 on the bundled site). The page's CSS scales
-    the image without smoothing, so printed modules stay sharp.
-    """
-    code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    modules = numpy.asarray(code.to_image(scale=1, add_quiet_zones=False))  # 0 dark, 255 light
-    light = numpy.ones([side + 2 * QR_QUIET_ZONE for side in modules.shape], dtype=bool)
-    light[QR_QUIET_ZONE:-QR_QUIET_ZONE, QR_QUIET_ZONE:-QR_QUIET_ZONE] = modules
-    size = light.shape[0] * QR_SCALE
-    data = base64.b64encode(_png(light)).decode("ascii")
-    return Markup(f'<img class="qr-code" src="data:image/png;base64,{data}" width="{size}" height="{size}"'  # noqa: S704
-                  f' alt="{html.escape(alt)}">')
-
-
-QR_SCALE = 3  # screen pixels per module
-QR_QUIET_ZONE = 4  # light modules around the code, as the standard asks for scanners
-
-
-def _png(light: numpy.ndarray) -> bytes:
-    """A PNG of a black-and-white image (True for white): 1-bit greyscale, eight pixels a
-    byte, each row after a zero byte (no filter), the rows compressed by zlib."""
-    height, width = light.shape
-    rows = numpy.zeros((height, 1 + (width + 7) // 8), dtype=numpy.uint8)
-    rows[:, 1:] = numpy.packbits(light, axis=1)
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # depth 1, greyscale, no interlace
-    return b"".join([b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", header), _chunk(b"IDAT", zlib.compress(rows.tobytes(), 9)),
-                     _chunk(b"IEND", b"")])
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def _cn_date(value: dt.date | None) -> str:

@@ -174,6 +174,43 @@ def test_a_compiled_template_kept_between_builds_is_not_used_once_its_source_cha
     assert "版本二" in page.read_text("utf-8")
 
 
+def test_qr_codes_are_kept_between_builds_and_only_for_the_same_code(site, tmp_path, monkeypatch):
+    from disclosure import qr
+
+    output = tmp_path / "out"
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 0)  # codes made in two worker processes
+    build(BuildOptions(source=site, output=output, as_of=AS_OF, workers=2))
+    pages = sorted((output / "communities").glob("*/index.html"))
+    first = {page: page.read_text("utf-8") for page in pages}
+    assert all('class="qr-code"' in html for html in first.values())
+    kept = site / ".cache" / "qr"
+    assert [folder.name for folder in kept.iterdir()] == [qr._format_key()]
+    assert [file.name for file in (kept / qr._format_key()).iterdir()] == [qr.MERGED]  # merged after the build
+
+    def no_encoding(url):
+        raise AssertionError(f"encoded again: {url}")
+
+    # A template edit renders every community page again, without encoding a code again.
+    monkeypatch.setattr(qr, "image_of", no_encoding)
+    write_site(site, {"site.yaml": (site / "site.yaml").read_text("utf-8").replace("title: 测试市", "title: 测试二市")})
+    report = build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert report.rendered == report.pages
+    assert all(_qr_tag(page.read_text("utf-8")) == _qr_tag(first[page]) for page in pages)
+
+    # Codes kept by another version of the code are not used, and are removed.
+    monkeypatch.undo()
+    encoded = []
+    monkeypatch.setattr(qr, "image_of", lambda url: encoded.append(url) or ("1", "AAAA"))
+    monkeypatch.setattr(qr, "_format_key", lambda: "another-version")
+    build(BuildOptions(source=site, output=tmp_path / "again", as_of=AS_OF, full=True))
+    assert len(encoded) == len(pages)
+    assert [folder.name for folder in kept.iterdir()] == ["another-version"]
+
+
+def _qr_tag(html: str) -> str:
+    return html[html.index('<img class="qr-code"'):].split(">", 1)[0]
+
+
 def test_nothing_changed_leaves_output_alone_and_repeats_the_warnings(tmp_path):
     files = tiny_site()
     header, rest = files["data/companies.csv"].split("\n", 1)

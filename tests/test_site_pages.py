@@ -103,9 +103,9 @@ def test_the_qr_code_decodes_to_its_url_and_escapes_its_alt_text(url):
     import numpy as np
     import zxingcpp
 
-    from disclosure.render import QR_QUIET_ZONE, QR_SCALE, qr_code
+    from disclosure.qr import QR_QUIET_ZONE, QR_SCALE, QrCodes
 
-    tag = str(qr_code(url, "锦绣家园<公示页>&二维码"))
+    tag = str(QrCodes(None)(url, "锦绣家园<公示页>&二维码"))
     assert 'alt="锦绣家园&lt;公示页&gt;&amp;二维码"' in tag
     png = base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', tag).group(1))
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR"
