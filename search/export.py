@@ -14,16 +14,15 @@ province-sized build does not wait for whoosh (about 1,800 documents a second he
 
 from __future__ import annotations
 
-import gc
 import gzip
 import hashlib
 import json
 from array import array
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
+
+from disclosure.gcpause import cycle_collector_paused
 
 from .documents import KIND_LABELS, KINDS, SearchDoc, in_order
 from .tokenize import FIELD_WEIGHTS, SYLLABLES, fnv1a, frequent_cap
@@ -66,22 +65,10 @@ def _encode(postings: array) -> dict[str, list[int]]:
     return {str(weight): [b - a for a, b in zip([0, *ids], ids, strict=False)] for weight, ids in grouped.items()}
 
 
-@contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while the index is built: each of its full collections
-    walks every posting list (ten million ints at province scale, most of a second each),
-    and the index holds no reference cycles to collect. They took up to half of the export."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def export(docs: list[SearchDoc]) -> Exported:
-    with _cycle_collector_paused():
+    # Each full collection walked every posting list (ten million ints at province scale, most
+    # of a second each), and the index holds no reference cycles: they took up to half of this.
+    with cycle_collector_paused():
         return _export(docs)
 
 
