@@ -131,7 +131,7 @@ def _contributions(model: Model, workers: int) -> list[Contribution]:
     if workers < 2 or records < parallel.PARALLEL_THRESHOLD:
         return [section.contribute(model) for section in SECTIONS]
     model.prepare_lookups()
-    pool = parallel.fork_pool(min(workers, len(MAKING_FILES)), model=model)
+    pool = parallel.fork_pool(min(workers - 1, len(MAKING_FILES)), model=model)  # this process works too
     try:
         apart = {section: pool.submit(_contribute_apart, section.__name__) for section in MAKING_FILES}
         here = {section: section.contribute(model) for section in SECTIONS if section not in apart}

@@ -23,7 +23,8 @@ import functools
 import hashlib
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import jinja2
@@ -162,7 +163,10 @@ class Publisher:
         for template in {page.template for page in pages}:  # once here, not once per worker
             fingerprints.templates.digest(template)
         large = len(pages) + len(files) >= parallel.PARALLEL_THRESHOLD
-        self.pool = parallel.fork_pool(workers, publisher=self) if workers > 1 and large else None
+        # This process works too, between collecting results: one fork fewer, and one copy
+        # fewer of the pages its workers touch (a province's pages take some 300 MB).
+        self.forks = workers - 1 if workers > 1 and large else 0
+        self.pool = parallel.fork_pool(self.forks, publisher=self) if self.forks else None
 
     def render_pages(self, progress: Progress | None = None) -> RenderStats:
         stats = RenderStats()
@@ -170,6 +174,7 @@ class Publisher:
             stats.rendered += len(done.written)
             stats.reused += len(done.kept)
             stats.failures += done.failures
+        stats.failures.sort()  # chunks finish in any order; the report should not
         return stats
 
     def write_files(self, progress: Progress | None = None) -> None:
@@ -185,7 +190,7 @@ class Publisher:
     def _run(self, method: str, count: int, progress: Progress | None) -> Iterable[Done]:
         chunks = [range(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
         if self.pool is not None:
-            results: Iterable[Done] = self.pool.map(functools.partial(_in_worker, method), chunks)
+            results: Iterable[Done] = self._shared_with_workers(method, chunks)
         else:
             results = (getattr(self, method)(chunk) for chunk in chunks)
         for done in progress(results, len(chunks)) if progress else results:
@@ -196,6 +201,20 @@ class Publisher:
                 self.staging.keep(path, size, digest)
                 self.state.outputs[path] = (mark, size, digest)
             yield done
+
+    def _shared_with_workers(self, method: str, chunks: list[range]) -> Iterator[Done]:
+        """Each chunk done once, by a worker or by this process; results in no fixed order
+        (what they say is keyed by path). A few chunks wait for each worker, so none idles
+        while this process works on one of its own."""
+        assert self.pool is not None
+        waiting, running = deque(chunks), deque()
+        while waiting or running:
+            while waiting and len(running) < 4 * self.forks:
+                running.append(self.pool.submit(_in_worker, method, waiting.popleft()))
+            if waiting:
+                yield getattr(self, method)(waiting.popleft())
+            while running and (running[0].done() or not waiting):
+                yield running.popleft().result()
 
     def _unchanged(self, path: str, mark: str) -> tuple[int, str] | None:
         old = self.previous.outputs.get(path)

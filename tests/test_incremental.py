@@ -159,16 +159,24 @@ def test_sections_made_in_worker_processes_give_the_same_site(site, tmp_path, mo
 
 
 def test_an_error_in_a_section_run_by_a_worker_reaches_the_build_whole(site, tmp_path, monkeypatch):
-    from disclosure.problems import InputError
+    from disclosure.problems import InputError, Problems
+    from disclosure.sections import search
 
     monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 0)
-    write_site(site, {"site.yaml": (site / "site.yaml").read_text("utf-8") + (
-        "targets:\n  indicators:\n    - {key: x, title: 甲, count: {mode: [无物业]}, min_percent: 80,"
-        " deadline: 2025-12-31, districts: [临和区]}\n")})
+    raised_in = tmp_path / "raised-in"
+
+    def failing(model):
+        raised_in.write_text(str(os.getpid()))
+        problems = Problems()
+        problems.error("site.yaml", "搜索设置有误", value="某个值", expected="另一个值")
+        raise InputError(problems, "生成搜索索引")
+
+    monkeypatch.setattr(search, "contribute", failing)
     with pytest.raises(InputError) as caught:
         build(BuildOptions(source=site, output=tmp_path / "out", as_of=AS_OF, workers=2))
-    assert caught.value.stage == "计算行动方案指标"
-    assert [e.value for e in caught.value.problems.errors] == ["临和区"]
+    assert int(raised_in.read_text()) != os.getpid()
+    assert caught.value.stage == "生成搜索索引"
+    assert [(e.value, e.expected) for e in caught.value.problems.errors] == [("某个值", "另一个值")]
     assert not (tmp_path / "out").exists()
 
 

@@ -9,5 +9,6 @@ from . import coverage, credit, directory, home, notices, opendata, prices, sear
 
 SECTIONS = (home, directory, credit, prices, notices, coverage, opendata, search)
 # Sections whose work is mostly making files (workbooks, the search index), slowest first: on
-# a large site each runs in a worker process while the others run in the build's own.
-MAKING_FILES = (opendata, coverage, search)
+# a large site they run in worker processes while the others run in the build's own. The
+# coverage ledgers stay there: with them, it has about as much to do as one worker.
+MAKING_FILES = (opendata, search)
