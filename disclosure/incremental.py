@@ -10,9 +10,10 @@ bytes as a clean build. Pages whose records are gone are deleted.
 Before any of that, build.py compares one digest of every input file and option with the
 last build's (state.py): when nothing changed, nothing is loaded, rendered or written.
 
-Fingerprinting, rendering and writing run in worker processes (Publisher; fork: they
-inherit the renderer, the pages and the data files, nothing is pickled but chunks of indices
-and the results), each writing its files straight into staging.
+Fingerprinting, rendering and writing are shared between the build's process and forked
+workers (Publisher; the workers inherit the renderer, the pages and the data files, nothing
+is pickled but chunks of indices and the results), each writing its files straight into
+staging.
 """
 
 from __future__ import annotations
