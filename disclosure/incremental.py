@@ -164,8 +164,8 @@ class Publisher:
         for template in {page.template for page in pages}:  # once here, not once per worker
             fingerprints.templates.digest(template)
         large = len(pages) + len(files) >= parallel.PARALLEL_THRESHOLD
-        # This process works too, between collecting results: one fork fewer, and one copy
-        # fewer of the pages its workers touch (a province's pages take some 300 MB).
+        # This process works too, between collecting results: one fork fewer, and so one copy
+        # fewer of what a worker touches (in a province build each worker grew to some 300 MB).
         self.forks = workers - 1 if workers > 1 and large else 0
         self.pool = parallel.fork_pool(self.forks, publisher=self) if self.forks else None
 
