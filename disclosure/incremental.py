@@ -26,6 +26,7 @@ import re
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import jinja2
@@ -167,7 +168,7 @@ class Publisher:
         # This process works too, between collecting results: one fork fewer, and so one copy
         # fewer of what a worker touches (in a province build each worker grew to some 300 MB).
         self.forks = workers - 1 if workers > 1 and large else 0
-        self.pool = parallel.fork_pool(self.forks, publisher=self) if self.forks else None
+        self.pool: ProcessPoolExecutor | None = None
 
     def render_pages(self, progress: Progress | None = None) -> RenderStats:
         stats = RenderStats()
@@ -187,21 +188,29 @@ class Publisher:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+            self.pool = None
 
     def _run(self, method: str, count: int, progress: Progress | None) -> Iterable[Done]:
+        """Each stage has workers of its own, forked when it starts and ended when it ends: a
+        worker that rendered pages holds private copies of much of what it touched (reference
+        counts are writes), which the workers writing data files need not inherit."""
         chunks = [range(start, min(start + CHUNK, count)) for start in range(0, count, CHUNK)]
-        if self.pool is not None:
+        if self.forks and len(chunks) > 1:
+            self.pool = parallel.fork_pool(self.forks, publisher=self)
             results: Iterable[Done] = self._shared_with_workers(method, chunks)
         else:
             results = (getattr(self, method)(chunk) for chunk in chunks)
-        for done in progress(results, len(chunks)) if progress else results:
-            for path, mark, size, digest in done.written:
-                self.staging.record(path, size, digest)
-                self.state.outputs[path] = (mark, size, digest)
-            for path, mark, size, digest in done.kept:
-                self.staging.keep(path, size, digest)
-                self.state.outputs[path] = (mark, size, digest)
-            yield done
+        try:
+            for done in progress(results, len(chunks)) if progress else results:
+                for path, mark, size, digest in done.written:
+                    self.staging.record(path, size, digest)
+                    self.state.outputs[path] = (mark, size, digest)
+                for path, mark, size, digest in done.kept:
+                    self.staging.keep(path, size, digest)
+                    self.state.outputs[path] = (mark, size, digest)
+                yield done
+        finally:
+            self.close()
 
     def _shared_with_workers(self, method: str, chunks: list[range]) -> Iterator[Done]:
         """Each chunk done once, by a worker or by this process; results in no fixed order
