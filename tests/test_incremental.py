@@ -141,19 +141,20 @@ def test_sections_made_in_worker_processes_give_the_same_site(site, tmp_path, mo
     sequential = tmp_path / "one"
     build(BuildOptions(source=site, output=sequential, as_of=AS_OF, workers=1))
     monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 0)
-    from disclosure.sections import opendata
+    from disclosure.sections import MAKING_FILES
 
     made_by = tmp_path / "made-by"
-    contribute = opendata.contribute
+    section = MAKING_FILES[0]
+    contribute = section.contribute
 
     def noting_the_process(model):
         made_by.write_text(str(os.getpid()))
         return contribute(model)
 
-    monkeypatch.setattr(opendata, "contribute", noting_the_process)
+    monkeypatch.setattr(section, "contribute", noting_the_process)
     forked = tmp_path / "two"
     report = build(BuildOptions(source=site, output=forked, as_of=AS_OF, workers=2))
-    assert int(made_by.read_text()) != os.getpid()  # the open data section ran in a worker
+    assert int(made_by.read_text()) != os.getpid()  # the section ran in a worker
     assert report.files > report.pages > 0
     assert tree(forked) == tree(sequential)
 

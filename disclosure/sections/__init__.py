@@ -9,6 +9,8 @@ from . import coverage, credit, directory, home, notices, opendata, prices, sear
 
 SECTIONS = (home, directory, credit, prices, notices, coverage, opendata, search)
 # Sections whose work is mostly making files (workbooks, the search index), slowest first: on
-# a large site they run in worker processes while the others run in the build's own. The
-# coverage ledgers stay there: with them, it has about as much to do as one worker.
-MAKING_FILES = (opendata, search)
+# a large site they run in worker processes while the others run in the build's own. What a
+# worker makes travels back pickled, so the sections sent there are those whose results are
+# small beside their work: open data's record files and downloads (160 MB at province scale)
+# are made here instead.
+MAKING_FILES = (coverage, search)
