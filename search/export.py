@@ -14,9 +14,9 @@ province-sized build does not wait for whoosh (about 1,800 documents a second he
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
+import zlib
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass
@@ -90,7 +90,7 @@ def _export(docs: list[SearchDoc]) -> Exported:
     terms_of: list[list[str]] = [[] for _ in range(shards)]
     for term in sorted(index):
         terms_of[fnv1a(term) & (shards - 1)].append(term)
-    frequent: dict[str, dict[str, object]] = defaultdict(dict)
+    frequent: dict[str, list[str]] = defaultdict(list)  # file -> its terms
     shard_files = []
     for number, terms in enumerate(terms_of):  # one shard's table at a time, written, let go
         table: dict[str, object] = {}
@@ -98,21 +98,45 @@ def _export(docs: list[SearchDoc]) -> Exported:
             postings = index[term]
             if len(postings) > cap:
                 table[term] = len(postings)
-                frequent[frequent_file(term)][term] = _encode(postings)
+                frequent[frequent_file(term)].append(term)
             else:
                 table[term] = _encode(postings)
         shard_files.append((f"search/t/{number}.json", _json(table)))
-    files = [(name, _json(content)) for name, content in sorted(frequent.items())]
+    # Frequent terms' postings, as lists of Python ints, are most of a province's: one file's
+    # at a time, like the shards (all at once they were the build's peak of memory).
+    files = [(name, _json({term: _encode(index[term]) for term in terms})) for name, terms in sorted(frequent.items())]
     files += shard_files
+    terms, postings, frequent_terms = len(index), sum(len(p) for p in index.values()), sum(map(len, frequent.values()))
+    del index, terms_of  # let go before the documents' JSON is made
     lines = [[d.title, d.url, d.district_name, d.summary] for d in ordered]
     files += [(f"search/d/{n // CHUNK}.json", _json(lines[n:n + CHUNK])) for n in range(0, len(lines), CHUNK)]
-    # Not key-sorted: as_json's order is fixed already, and sorting 50,000 dicts costs seconds.
-    documents = json.dumps([d.as_json() for d in ordered], ensure_ascii=False, separators=(",", ":")).encode()
-    stamp = hashlib.sha256(documents).hexdigest()[:12]
-    files.append((DOCUMENTS, gzip.compress(documents, compresslevel=6, mtime=0)))
+    stamp, packed = _documents_file(ordered)
+    files.append((DOCUMENTS, packed))
     files.append(("search/manifest.json", _json(_manifest(ordered, stamp, shards, cap))))
-    return Exported(files, len(ordered), len(index), sum(len(p) for p in index.values()), shards,
-                    sum(len(f) for f in frequent.values()))
+    return Exported(files, len(ordered), terms, postings, shards, frequent_terms)
+
+
+def _documents_file(ordered: list[SearchDoc]) -> tuple[str, bytes]:
+    """The stamp (from the JSON's digest) and the gzipped JSON array of every document.
+
+    Made a thousand documents at a time: the whole JSON text of a province's, and the dicts it
+    was made from, took 120 MB at once. The bytes are those of gzip.compress(json.dumps(...)).
+    Not key-sorted: as_json's order is fixed already, and sorting 50,000 dicts costs seconds.
+    """
+    digest = hashlib.sha256()
+    packer = zlib.compressobj(6, zlib.DEFLATED, 31)  # 31: a gzip header, with mtime 0
+    packed = []
+    for start in range(0, max(len(ordered), 1), 1000):
+        text = ",".join(_DOCUMENT_ENCODER.encode(d.as_json()) for d in ordered[start:start + 1000])
+        text = ("[" if start == 0 else ",") + text + ("]" if start + 1000 >= len(ordered) else "")
+        data = text.encode("utf-8")
+        digest.update(data)
+        packed.append(packer.compress(data))
+    packed.append(packer.flush())
+    return digest.hexdigest()[:12], b"".join(packed)
+
+
+_DOCUMENT_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def _manifest(ordered: list[SearchDoc], stamp: str, shards: int, cap: int) -> dict:

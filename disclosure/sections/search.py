@@ -39,7 +39,10 @@ def _exported_files(docs: list[SearchDoc], cache: Path) -> list[tuple[str, bytes
     back from the cache (a province's export takes many seconds, its documents rarely change)."""
     # The exporting code is part of the key, so a changed tokenizer never serves old shards.
     code = b"".join(p.read_bytes() for p in sorted(Path(search_package.__file__).parent.glob("*.py")))
-    key = hashlib.sha256(code + repr(docs).encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(code)
+    for doc in docs:  # one document at a time: the whole repr of a province's is some 60 MB
+        digest.update(repr(doc).encode("utf-8"))
+    key = digest.hexdigest()
     archive = cache / f"{key}.zip"
     try:
         with zipfile.ZipFile(archive) as stored:
