@@ -13,6 +13,7 @@ program; the folder is safe to delete at any time).
 from __future__ import annotations
 
 import hashlib
+import io
 import pickle
 import re
 from dataclasses import dataclass, field
@@ -28,6 +29,18 @@ def engine_digest() -> str:
     for path in sorted(_ENGINE.rglob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def value_digest(value: Any) -> str:
+    """A digest of what ``value`` holds, for keys of things made from it: a pickle without its
+    memo, so equal values give equal bytes whether or not they share objects (records read
+    from a file and the same records read back from this cache differ in what they share
+    with the rest of the build). No sets or cycles in ``value``: neither has one order."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo
+    pickler.dump(value)
+    return hashlib.sha256(buffer.getbuffer()).hexdigest()[:32]
 
 
 @dataclass

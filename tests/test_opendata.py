@@ -210,3 +210,39 @@ def test_workbook_cache_serves_the_same_bytes_and_misses_on_change(tmp_path):
     changed = [("表", ["甲", "乙"], [["一", 1], ["二", 3]])]
     assert exports.to_workbook(changed, dt.date(2026, 6, 1), tmp_path) != b"served from the cache"
     assert len(list(tmp_path.glob("*.xlsx"))) == 2
+
+
+def test_downloads_kept_between_builds_are_made_again_when_what_they_show_changes(tmp_path, monkeypatch):
+    from conftest import CODE_A, COMMUNITIES, COMPANIES
+
+    from disclosure.build import BuildOptions, build
+    from disclosure.sections import opendata
+
+    files = tiny_site()
+    # 锦绣家园 names its company by credit code: its records stay the same when the company is
+    # renamed, but the downloads show the company's name.
+    files["data/communities.csv"] = COMMUNITIES.replace("新华西街10号,测试恒信物业服务有限公司", f"新华西街10号,{CODE_A}")
+    site = write_site(tmp_path / "site", files)
+    output = tmp_path / "out"
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    made: list[str] = []
+    make = opendata._dataset_files
+    monkeypatch.setattr(opendata, "_dataset_files", lambda model, d: made.append(d.stem) or make(model, d))
+
+    write_site(site, {"data/companies.csv": COMPANIES.replace("0478-8000001", "0478-8000009")})  # a phone
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert "companies" in made and "communities" not in made and "districts" not in made
+
+    made.clear()
+    renamed = {name: text.replace("测试恒信物业服务有限公司", "测试恒信新名物业有限公司") for name, text in files.items()
+               if name.startswith(("data/companies", "data/ratings/"))}  # not communities.csv
+    write_site(site, renamed)
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert "communities" in made
+    assert "测试恒信新名物业有限公司" in (output / "downloads/communities.csv").read_text("utf-8-sig")
+
+    fresh = shutil.copytree(site, tmp_path / "fresh", ignore=shutil.ignore_patterns(".cache"))
+    build(BuildOptions(source=fresh, output=tmp_path / "clean", as_of=AS_OF, full=True))
+    kept, clean = output / "downloads", tmp_path / "clean" / "downloads"
+    assert ({p.relative_to(kept): p.read_bytes() for p in kept.rglob("*.*")}
+            == {p.relative_to(clean): p.read_bytes() for p in clean.rglob("*.*")})

@@ -16,10 +16,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import xlsxwriter
+
 from .. import exports
 from ..coverage import IndicatorRow, indicator_rows
 from ..model import Model
 from ..pages import Contribution, DataFile, Page
+from ..recordcache import RecordCache, value_digest
 from ..records import Community, Company, District, PriceRow, Rating
 from ..schema import DatasetInfo, info
 from . import coverage
@@ -78,28 +81,48 @@ def contribute(model: Model) -> Contribution:
 
 
 def _files(model: Model, found: list[Dataset]) -> list[DataFile]:
-    result = []
-    rows_of: dict[str, list[list[Any]]] = {}
+    """Each dataset's downloads, then each company's and community's own JSON. A dataset's
+    files are kept between builds under a digest of everything they are made from, so a
+    rebuild after one company changed does not export 50,000 unchanged communities again."""
+    kept = RecordCache(model.source / ".cache" / "downloads")
+    names = ({code: c.name for code, c in model.companies.items()},
+             {code: model.district_name(code) for code in model.districts})
+    downloads: list[DataFile] = []
+    record_files: dict[str, bytes] = {}
     for d in found:
-        headers, rows = exports.table(model, d.info, d.records)
-        rows_of[d.stem] = rows
-        result += [
-            DataFile(f"downloads/{d.stem}.csv", exports.to_csv(headers, rows)),
-            DataFile(f"downloads/{d.stem}.xlsx",
-                     exports.to_xlsx(d.title, headers, rows, d.updated, model.workbook_cache)),
-            DataFile(f"downloads/{d.stem}.json", exports.to_json(d.info, rows)),
-        ]
-    # Each record's own JSON is its row of the download: the same values, computed once.
-    records_of = {d.stem: d.records for d in found}
-    companies = {c.code: row for c, row in zip(records_of["companies"], rows_of["companies"], strict=True)}
-    communities = {c.id: row for c, row in zip(records_of["communities"], rows_of["communities"], strict=True)}
-    for company in model.catalog.companies:
-        result.append(DataFile(f"companies/{company.code}/data.json",
-                               exports.record_json(info(Company), companies[company.code])))
-    for community in model.catalog.communities:
-        result.append(DataFile(f"communities/{community.id}/data.json",
-                               exports.record_json(info(Community), communities[community.id])))
-    return result
+        # The engine's code, the names exports.cell_value looks up, and the dataset itself.
+        key = value_digest((kept.engine, xlsxwriter.__version__, names, d.stem, d.title, d.source, d.updated,
+                            d.records))
+        made = kept.get(d.stem, key)
+        if made is None:
+            made = _dataset_files(model, d)
+            kept.put(d.stem, key, made)
+        downloads += [DataFile(path, content) for path, content in made[0]]
+        record_files.update(made[1])
+    # Each record's own JSON, in the catalog's order.
+    records = [f"companies/{c.code}/data.json" for c in model.catalog.companies]
+    records += [f"communities/{c.id}/data.json" for c in model.catalog.communities]
+    return downloads + [DataFile(path, record_files[path]) for path in records]
+
+
+RECORD_PAGES = {"companies": ("companies", "code"), "communities": ("communities", "id")}  # dataset -> folder, key
+
+
+def _dataset_files(model: Model, d: Dataset) -> tuple[list[tuple[str, bytes]], dict[str, bytes]]:
+    """The dataset's CSV, XLSX and JSON downloads, and (for records with pages) each
+    record's JSON: its row of the download, keyed by column."""
+    headers, rows = exports.table(model, d.info, d.records)
+    downloads = [
+        (f"downloads/{d.stem}.csv", exports.to_csv(headers, rows)),
+        (f"downloads/{d.stem}.xlsx", exports.to_xlsx(d.title, headers, rows, d.updated, model.workbook_cache)),
+        (f"downloads/{d.stem}.json", exports.to_json(d.info, rows)),
+    ]
+    record_files = {}
+    if d.stem in RECORD_PAGES:
+        folder, key = RECORD_PAGES[d.stem]
+        for record, row in zip(d.records, rows, strict=True):
+            record_files[f"{folder}/{getattr(record, key)}/data.json"] = exports.record_json(d.info, row)
+    return downloads, record_files
 
 
 def _pages(model: Model, found: list[Dataset], contents: dict[str, bytes]) -> list[Page]:
