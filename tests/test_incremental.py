@@ -5,6 +5,7 @@ import datetime as dt
 import json
 import os
 import random
+import shutil
 
 import pytest
 from conftest import CODE_A, COMMUNITIES, COMPANIES, RATINGS_2025, tiny_site, write_site
@@ -80,8 +81,10 @@ def test_incremental_equals_clean_after_random_edits(tmp_path, seed, monkeypatch
         edit(files, rng)
         write_site(source, files)
         report = build(BuildOptions(source=source, output=live, as_of=AS_OF, workers=2))
+        # The clean build starts from the files alone: nothing kept in .cache by earlier builds.
         clean = tmp_path / f"clean-{step}"
-        build(BuildOptions(source=source, output=clean, as_of=AS_OF, full=True))
+        fresh = shutil.copytree(source, tmp_path / f"fresh-{step}", ignore=shutil.ignore_patterns(".cache"))
+        build(BuildOptions(source=fresh, output=clean, as_of=AS_OF, full=True))
         incremental_tree, clean_tree = tree(live), tree(clean)
         assert incremental_tree.keys() == clean_tree.keys(), edit.__name__
         assert [p for p in clean_tree if clean_tree[p] != incremental_tree[p]] == [], edit.__name__
