@@ -188,7 +188,10 @@ class Staging:
     def manifest(self) -> bytes:
         """JSON, one file per line (diffs well; and json.dumps with indent= is pure Python,
         ten times slower for a province's 120,000 files)."""
-        lines = [json.dumps({"path": p, "bytes": size, "sha256": digest}, ensure_ascii=False)
+        # The text json.dumps gives each entry, made with one encoder for the path alone: one
+        # json.dumps call per file made an encoder each time, a second for a province.
+        quoted = json.JSONEncoder(ensure_ascii=False).encode
+        lines = [f'{{"path": {quoted(p)}, "bytes": {size}, "sha256": "{digest}"}}'
                  for p, (size, digest) in sorted(self.written.items())]
         return ('{"files": [\n' + ",\n".join(lines) + "\n]}\n").encode("utf-8")
 
