@@ -74,7 +74,7 @@ def load_catalog(source: Path, settings: Settings, problems: Problems, cache: Re
         for name in (company.code, *company.names):
             lookups.companies.setdefault(match_key(name), company.code)
 
-    communities = _load(data, "communities", Community, reader, files, finish=_with_ids)
+    communities = _load(data, "communities", Community, reader, files, finish=_with_id)
     _check_communities(communities, problems)
     prices.check_community_fees(communities, problems)
     _check_unique(communities, ("id",), problems)
@@ -124,7 +124,7 @@ def _load(data: Path, stem: str, cls: type, reader: _Reader, files: list[Path],
     return reader.read(candidates[0], cls, finish)
 
 
-Finish = Callable[[list[Any], Problems], list[Any]]  # checks of a whole file's records
+Finish = Callable[[Any, Problems], Any]  # a record's last step (None: it fails), after its row's checks
 
 
 @dataclass
@@ -142,10 +142,11 @@ class _Reader:
         shown = path.relative_to(self.source).as_posix()
         sheet = self.settings.sheets.get(path.stem)
         lookups = self.lookups
-        key = "" if self.cache.folder is None else self.cache.key(
-            path, shown, cls.__name__, sheet, finish.__name__ if finish else "",
-            sorted(lookups.districts.items()), sorted(lookups.companies.items()),
-            lookups.grades, lookups.district_names, sorted(lookups.rejected))
+        # What the rows are checked against: a change to any of it checks every row again.
+        against = (shown, cls.__name__, sheet, finish.__name__ if finish else "",
+                   sorted(lookups.districts.items()), sorted(lookups.companies.items()),
+                   lookups.grades, lookups.district_names, sorted(lookups.rejected))
+        key = "" if self.cache.folder is None else self.cache.key(path, *against)
         cached = self.cache.get(shown, key)
         if cached is not None:
             records, warnings, rejected = cached
@@ -155,34 +156,54 @@ class _Reader:
         found = Problems()
         rejected_before = set(lookups.rejected)
         table = read_table(path, shown, info(cls), found, sheet=sheet)
-        records = [] if table is None else _records(table, cls, lookups, found)
-        if finish:
-            records = finish(records, found)
+        # The file changed. Its rows that passed before, unchanged, are not checked again:
+        # staff fixing one row of 50,000 wait for that row, not for all of them.
+        rows_key = "" if self.cache.folder is None else self.cache.key(None, *against)
+        passed_before = self.cache.get(f"{shown} rows", rows_key) or {}
+        passed: dict[str, Any] = {}
+        records = [] if table is None else _records(table, cls, lookups, found, finish, passed_before, passed)
+        self.cache.put(f"{shown} rows", rows_key, passed)  # also when other rows have errors
         self.problems.extend(found)
         if not found.errors:
             self.cache.put(shown, key, (records, found.warnings, lookups.rejected - rejected_before))
         return records
 
 
-def _records(table: RawTable, cls: type, lookups: Lookups, problems: Problems,
-             extra: dict[str, Any] | None = None) -> list[Any]:
+def _records(table: RawTable, cls: type, lookups: Lookups, problems: Problems, finish: Finish | None,
+             passed_before: dict[str, Any], passed: dict[str, Any]) -> list[Any]:
+    """The records of the table's rows that pass their checks. ``passed_before`` holds the
+    records of rows that passed against the same lookups, by their cells; ``passed`` gets
+    this table's. (A row that passes adds no problem, not even a warning.)"""
     records = []
+    dataset = info(cls)
     for raw in table.rows:
-        values = convert_row(info(cls), raw.cells, table.file, raw.row, lookups, problems, table.headers)
-        if values is not None:
-            records.append(cls(**values, **(extra or {}), source=Source(table.file, raw.row)))
+        cells = repr(tuple(raw.cells.items()))
+        record = passed_before.get(cells)
+        if record is not None:
+            if record.source.row != raw.row:  # rows above it were added or removed
+                record = dataclasses.replace(record, source=Source(table.file, raw.row))
         else:
-            # Others may refer to this row's record; its own error is the one to fix, so
-            # references to it are not reported again as "missing".
-            lookups.rejected.update(match_key(raw.cells.get(k, "")) for k in ("name", "code") if raw.cells.get(k))
+            problems_before = len(problems.errors) + len(problems.warnings)
+            values = convert_row(dataset, raw.cells, table.file, raw.row, lookups, problems, table.headers)
+            if values is None:
+                # Others may refer to this row's record; its own error is the one to fix, so
+                # references to it are not reported again as "missing".
+                lookups.rejected.update(match_key(raw.cells.get(k, "")) for k in ("name", "code") if raw.cells.get(k))
+                continue
+            record = cls(**values, source=Source(table.file, raw.row))
+            if finish is not None:
+                record = finish(record, problems)
+            if record is None:
+                continue
+            if len(problems.errors) + len(problems.warnings) != problems_before:
+                records.append(record)  # kept, but checked again next time: its problem is told again
+                continue
+        passed[cells] = record
+        records.append(record)
     return records
 
 
 # --- checks across rows ------------------------------------------------------------------------
-
-def _with_ids(communities: list[Community], problems: Problems) -> list[Community]:
-    return [c for c in (_with_id(c, problems) for c in communities) if c is not None]
-
 
 def _with_id(community: Community, problems: Problems) -> Community | None:
     assert community.source is not None
@@ -195,7 +216,7 @@ def _with_id(community: Community, problems: Problems) -> Community | None:
             return None
     else:
         ident = f"{community.district}-{slug(community.name) or 'xiaoqu'}"
-    return dataclasses.replace(community, id=ident)
+    return community if ident == community.id else dataclasses.replace(community, id=ident)
 
 
 def _check_communities(communities: list[Community], problems: Problems) -> None:

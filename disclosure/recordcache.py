@@ -49,8 +49,8 @@ class RecordCache:
     refresh: bool = False  # check every file afresh and replace the entries (build --full)
     engine: str = field(default_factory=engine_digest)
 
-    def key(self, data_file: Path, *context: Any) -> str:
-        digest = hashlib.sha256(data_file.read_bytes())
+    def key(self, data_file: Path | None, *context: Any) -> str:
+        digest = hashlib.sha256(data_file.read_bytes() if data_file is not None else b"")
         digest.update(repr((self.engine, context)).encode("utf-8"))
         return digest.hexdigest()[:32]
 

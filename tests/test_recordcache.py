@@ -52,3 +52,37 @@ def test_warnings_come_back_with_cached_records(tmp_path):
     again = build(BuildOptions(source=site, output=tmp_path / "out", as_of=AS_OF))
     assert not again.unchanged
     assert [(w.file, w.message) for w in again.warnings.warnings] == [("data/communities.csv", "未识别的列，已忽略")]
+
+
+def test_only_the_changed_rows_of_a_changed_sheet_are_checked_again(site, tmp_path, monkeypatch):
+    from conftest import COMMUNITIES
+
+    from disclosure import catalog
+
+    output = tmp_path / "out"
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    checked = []
+    convert_row = catalog.convert_row
+
+    def counting(info, cells, file, row, *rest):
+        checked.append((file, row))
+        return convert_row(info, cells, file, row, *rest)
+
+    monkeypatch.setattr(catalog, "convert_row", counting)
+    changed = COMMUNITIES.replace("解放路5号", "解放路55号")
+    (site / "data/communities.csv").write_text(changed, "utf-8")
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert checked == [("data/communities.csv", 3)]  # 河套明珠小区's row alone
+    assert "解放路55号" in (output / "communities/150802-hetaomingzhuxiaoqu/index.html").read_text("utf-8")
+
+    # A copy of the first row put on top: no row is new, every row moved down by one, and the
+    # duplicate is reported with the rows it now has.
+    checked.clear()
+    header, first, rest = changed.split("\n", 2)
+    (site / "data/communities.csv").write_text("\n".join([header, first, first, rest]), "utf-8")
+    with pytest.raises(InputError) as caught:
+        build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert checked == []
+    duplicates = sorted((e.row, e.message) for e in caught.value.problems.errors)
+    assert [row for row, _ in duplicates] == [2, 2, 3, 3]  # by id, and by district and name
+    assert all("另见第 3 行" in message for row, message in duplicates if row == 2)
