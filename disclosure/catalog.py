@@ -203,9 +203,9 @@ def _records(table: RawTable, cls: type, lookups: Lookups, problems: Problems, f
     return records
 
 
-# --- checks across rows ------------------------------------------------------------------------
-
 def _with_id(community: Community, problems: Problems) -> Community | None:
+    """The community with its id, the last part of its web address: its 项目编号 as given,
+    or its district code and its name in pinyin. A Finish step: kept with the row's record."""
     assert community.source is not None
     if community.id:
         ident = community.id.strip().lower()
@@ -218,6 +218,8 @@ def _with_id(community: Community, problems: Problems) -> Community | None:
         ident = f"{community.district}-{slug(community.name) or 'xiaoqu'}"
     return community if ident == community.id else dataclasses.replace(community, id=ident)
 
+
+# --- checks across rows ------------------------------------------------------------------------
 
 def _check_communities(communities: list[Community], problems: Problems) -> None:
     for c in communities:

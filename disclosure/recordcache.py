@@ -5,9 +5,12 @@ company must not pay that again for the community sheet nobody touched. An entry
 covers everything the result depends on: the file's bytes, what its rows were checked
 against (district and company spellings, grades, the sheet to read) and the engine's own
 code. Only results without errors are kept, so a fixed file is always checked afresh.
+Beside each file's entry, the records of its rows that passed are kept by their cells
+(catalog.py), so a changed file checks only its changed rows.
 
 The entries live in <site>/.cache/records/ (pickles written by this program for this
-program; the folder is safe to delete at any time).
+program; the folder is safe to delete at any time). The same store, in another folder,
+keeps open data's files (sections/opendata.py), keyed by value_digest.
 """
 
 from __future__ import annotations
