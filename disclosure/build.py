@@ -125,7 +125,7 @@ def _contributions(model: Model, workers: int) -> list[Contribution]:
     mostly make files run in forked workers, beside the others running here: their results
     are the same, they just use the other cores while this process is busy."""
     from . import parallel
-    from .sections import MAKING_FILES, SECTIONS
+    from .sections import FIRST_HERE, MAKING_FILES, SECTIONS
 
     records = len(model.catalog.communities) + len(model.catalog.companies)
     if workers < 2 or records < parallel.PARALLEL_THRESHOLD:
@@ -134,7 +134,10 @@ def _contributions(model: Model, workers: int) -> list[Contribution]:
     pool = parallel.fork_pool(min(workers - 1, len(MAKING_FILES)), model=model)  # this process works too
     try:
         apart = {section: pool.submit(_contribute_apart, section.__name__) for section in MAKING_FILES}
-        here = {section: section.contribute(model) for section in SECTIONS if section not in apart}
+        here = {}
+        for section in sorted((s for s in SECTIONS if s not in apart), key=lambda s: s not in FIRST_HERE):
+            here[section] = section.contribute(model)
+            parallel.return_free_memory()  # e.g. a workbook's garbage, before the next section
         return [apart[section].result() if section in apart else here[section] for section in SECTIONS]
     finally:
         pool.shutdown(cancel_futures=True)
@@ -144,7 +147,9 @@ def _contribute_apart(section: str) -> Contribution:
     """Run in a worker: one section, on the model the worker inherited."""
     from . import parallel
 
-    return importlib.import_module(section).contribute(parallel.SLOT["model"])
+    contribution = importlib.import_module(section).contribute(parallel.SLOT["model"])
+    parallel.return_free_memory()  # before the next section, or the pickling of this one's result
+    return contribution
 
 
 def build(options: BuildOptions) -> BuildReport:

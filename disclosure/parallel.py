@@ -7,6 +7,7 @@ processes. Each pool keeps what its workers need in ``SLOT``, filled once per pr
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import multiprocessing
@@ -24,8 +25,18 @@ SLOT: dict[str, Any] = {}
 
 def fork_pool(workers: int, **inherited: Any) -> ProcessPoolExecutor:
     """A pool of ``workers`` forked processes, each finding ``inherited`` in SLOT."""
+    return_free_memory()
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                initializer=_start, initargs=(inherited,))
+
+
+def return_free_memory() -> None:
+    """Give the memory malloc holds but no object uses back to the system: before forking
+    (otherwise a worker shares it, and copies each page of it that it allocates into; after
+    reading a province's changed community sheet, about 100 MB), and after work whose
+    garbage would otherwise stay with a process that goes on waiting (glibc only)."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to give back this way
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
 
 def _start(inherited: dict[str, Any]) -> None:

@@ -14,3 +14,6 @@ SECTIONS = (home, directory, credit, prices, notices, coverage, opendata, search
 # small beside their work: open data's record files and downloads (160 MB at province scale)
 # are made here instead.
 MAKING_FILES = (coverage, search)
+# On a large site the build's own process makes these before its other sections: their large
+# workbooks are made while it holds least, and their garbage is given back before the rest.
+FIRST_HERE = (opendata,)
