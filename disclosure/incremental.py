@@ -260,12 +260,13 @@ class Publisher:
         done = Done()
         for index in indices:
             data_file = self.files[index]
-            digest = hashlib.sha256(data_file.content).hexdigest()  # a file's fingerprint is its digest
+            content = data_file.data()
+            digest = hashlib.sha256(content).hexdigest()  # a file's fingerprint is its digest
             kept = self._unchanged(data_file.path, digest)
             if kept is not None:
                 done.kept.append((data_file.path, digest, *kept))
             else:
-                size, _ = self.staging.put(data_file.path, data_file.content, digest)
+                size, _ = self.staging.put(data_file.path, content, digest)
                 done.written.append((data_file.path, digest, size, digest))
         return done
 

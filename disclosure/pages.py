@@ -6,7 +6,7 @@ notice file name) so links people save keep working year after year.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +41,18 @@ class DataFile:
     """A non-HTML file made at build time (downloads, feeds, sitemap)."""
 
     path: str
-    content: bytes
+    content: bytes = b""
+    # Instead of ``content``: what makes the bytes, called when the file is written. For the
+    # many small files made from records: a province's 55,000 record JSON files, held from
+    # assembling to writing, took some 130 MB.
+    make: Callable[[], bytes] | None = None
+
+    def data(self) -> bytes:
+        return self.make() if self.make is not None else self.content
+
+    def __reduce__(self) -> tuple:
+        """Another process gets the bytes, not what makes them (which may hold the model)."""
+        return (DataFile, (self.path, self.data()))
 
 
 def paginate(items: list[Any] | tuple[Any, ...], per_page: int, first_path: str) -> list[dict[str, Any]]:

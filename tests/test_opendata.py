@@ -226,8 +226,8 @@ def test_downloads_kept_between_builds_are_made_again_when_what_they_show_change
     output = tmp_path / "out"
     build(BuildOptions(source=site, output=output, as_of=AS_OF))
     made: list[str] = []
-    make = opendata._dataset_files
-    monkeypatch.setattr(opendata, "_dataset_files", lambda model, d: made.append(d.stem) or make(model, d))
+    make = opendata._downloads
+    monkeypatch.setattr(opendata, "_downloads", lambda model, d: made.append(d.stem) or make(model, d))
 
     write_site(site, {"data/companies.csv": COMPANIES.replace("0478-8000001", "0478-8000009")})  # a phone
     build(BuildOptions(source=site, output=output, as_of=AS_OF))
@@ -246,3 +246,13 @@ def test_downloads_kept_between_builds_are_made_again_when_what_they_show_change
     kept, clean = output / "downloads", tmp_path / "clean" / "downloads"
     assert ({p.relative_to(kept): p.read_bytes() for p in kept.rglob("*.*")}
             == {p.relative_to(clean): p.read_bytes() for p in clean.rglob("*.*")})
+
+
+def test_a_file_made_when_written_reaches_another_process_as_its_bytes():
+    import pickle
+
+    from disclosure.pages import DataFile
+
+    made_later = DataFile("companies/x/data.json", make=lambda: b'{"name": "x"}\n')  # a lambda cannot be pickled
+    assert made_later.data() == b'{"name": "x"}\n'
+    assert pickle.loads(pickle.dumps(made_later)) == DataFile("companies/x/data.json", b'{"name": "x"}\n')

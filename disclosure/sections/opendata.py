@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import xlsxwriter
@@ -74,7 +75,7 @@ def datasets(model: Model) -> Iterator[Dataset]:
 def contribute(model: Model) -> Contribution:
     found = list(datasets(model))
     files = _files(model, found)
-    contents = {f.path: f.content for f in files}
+    contents = {f.path: f.content for f in files if f.path.startswith("downloads/")}
     files.append(DataFile(PACKAGE, datapackage(model, found, contents)))
     contents[PACKAGE] = files[-1].content
     return Contribution(pages=_pages(model, found, contents), files=files)
@@ -82,47 +83,43 @@ def contribute(model: Model) -> Contribution:
 
 def _files(model: Model, found: list[Dataset]) -> list[DataFile]:
     """Each dataset's downloads, then each company's and community's own JSON. A dataset's
-    files are kept between builds under a digest of everything they are made from, so a
+    downloads are kept between builds under a digest of everything they are made from, so a
     rebuild after one company changed does not export 50,000 unchanged communities again."""
     kept = RecordCache(model.source / ".cache" / "downloads")
     names = ({code: c.name for code, c in model.companies.items()},
              {code: model.district_name(code) for code in model.districts})
-    downloads: list[DataFile] = []
-    record_files: dict[str, bytes] = {}
+    files: list[DataFile] = []
     for d in found:
         # The engine's code, the names exports.cell_value looks up, and the dataset itself.
         key = value_digest((kept.engine, xlsxwriter.__version__, names, d.stem, d.title, d.source, d.updated,
                             d.records))
         made = kept.get(d.stem, key)
         if made is None:
-            made = _dataset_files(model, d)
+            made = _downloads(model, d)
             kept.put(d.stem, key, made)
-        downloads += [DataFile(path, content) for path, content in made[0]]
-        record_files.update(made[1])
-    # Each record's own JSON, in the catalog's order.
-    records = [f"companies/{c.code}/data.json" for c in model.catalog.companies]
-    records += [f"communities/{c.id}/data.json" for c in model.catalog.communities]
-    return downloads + [DataFile(path, record_files[path]) for path in records]
+        files += [DataFile(path, content) for path, content in made]
+    # Each record's own JSON is its row of the download, made when it is written.
+    companies, communities = info(Company), info(Community)
+    files += [DataFile(f"companies/{c.code}/data.json", make=partial(_record_json, model, companies, c))
+              for c in model.catalog.companies]
+    files += [DataFile(f"communities/{c.id}/data.json", make=partial(_record_json, model, communities, c))
+              for c in model.catalog.communities]
+    return files
 
 
-RECORD_PAGES = {"companies": ("companies", "code"), "communities": ("communities", "id")}  # dataset -> folder, key
-
-
-def _dataset_files(model: Model, d: Dataset) -> tuple[list[tuple[str, bytes]], dict[str, bytes]]:
-    """The dataset's CSV, XLSX and JSON downloads, and (for records with pages) each
-    record's JSON: its row of the download, keyed by column."""
+def _downloads(model: Model, d: Dataset) -> list[tuple[str, bytes]]:
+    """The dataset's CSV, XLSX and JSON downloads."""
     headers, rows = exports.table(model, d.info, d.records)
-    downloads = [
+    return [
         (f"downloads/{d.stem}.csv", exports.to_csv(headers, rows)),
         (f"downloads/{d.stem}.xlsx", exports.to_xlsx(d.title, headers, rows, d.updated, model.workbook_cache)),
         (f"downloads/{d.stem}.json", exports.to_json(d.info, rows)),
     ]
-    record_files = {}
-    if d.stem in RECORD_PAGES:
-        folder, key = RECORD_PAGES[d.stem]
-        for record, row in zip(d.records, rows, strict=True):
-            record_files[f"{folder}/{getattr(record, key)}/data.json"] = exports.record_json(d.info, row)
-    return downloads, record_files
+
+
+def _record_json(model: Model, dataset: DatasetInfo, record: Any) -> bytes:
+    _, [row] = exports.table(model, dataset, [record])
+    return exports.record_json(dataset, row)
 
 
 def _pages(model: Model, found: list[Dataset], contents: dict[str, bytes]) -> list[Page]:
