@@ -118,8 +118,9 @@ def _downloads(model: Model, d: Dataset) -> list[tuple[str, bytes]]:
 
 
 def _record_json(model: Model, dataset: DatasetInfo, record: Any) -> bytes:
-    _, [row] = exports.table(model, dataset, [record])
-    return exports.record_json(dataset, row)
+    """The record's row of its download (exports.table's values), as JSON keyed by column."""
+    return exports.record_json(dataset, [exports.cell_value(model, c, getattr(record, c.key))
+                                         for c in dataset.public_columns])
 
 
 def _pages(model: Model, found: list[Dataset], contents: dict[str, bytes]) -> list[Page]:
