@@ -43,8 +43,8 @@ class DataFile:
     path: str
     content: bytes = b""
     # Instead of ``content``: what makes the bytes, called when the file is written. For the
-    # many small files made from records: a province's 55,000 record JSON files, held from
-    # assembling to writing, took some 130 MB.
+    # many small files made from records: a province's 55,000 record JSON files, about 110 MB
+    # of bytes, were held from assembling to writing.
     make: Callable[[], bytes] | None = None
 
     def data(self) -> bytes:
