@@ -256,3 +256,10 @@ def test_a_file_made_when_written_reaches_another_process_as_its_bytes():
     made_later = DataFile("companies/x/data.json", make=lambda: b'{"name": "x"}\n')  # a lambda cannot be pickled
     assert made_later.data() == b'{"name": "x"}\n'
     assert pickle.loads(pickle.dumps(made_later)) == DataFile("companies/x/data.json", b'{"name": "x"}\n')
+
+
+def test_each_record_json_is_its_row_of_the_download(output):
+    for dataset, key in (("companies", "code"), ("communities", "id")):
+        rows = {row[key]: row for row in json.loads((output / f"downloads/{dataset}.json").read_text("utf-8"))}
+        records = {p.parent.name: json.loads(p.read_text("utf-8")) for p in (output / dataset).glob("*/data.json")}
+        assert records and records == rows, dataset
