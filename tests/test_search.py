@@ -138,3 +138,25 @@ def test_tokenizer_normalises_width_and_case_on_both_sides() -> None:
     assert {"博物", "物业"} <= field_terms("name", "巴彦淖尔市博物业服务公司")
     # Place names and surnames read as people read them.
     assert "p:deng.kou" in field_terms("name", "磴口县") and "p:zeng" in field_terms("legal_rep", "曾文")
+
+
+@pytest.mark.parametrize("count", [0, 1, 999, 1000, 1001, 2500])
+def test_the_documents_file_made_in_pieces_is_one_gzipped_json_array(count):
+    """search.export makes it a thousand documents at a time; the bytes must be those of
+    compressing the whole array at once, and the stamp that of the whole JSON."""
+    import hashlib
+
+    from search.export import _documents_file
+
+    class Doc:
+        def __init__(self, number):
+            self.number = number
+
+        def as_json(self):
+            return {"id": self.number, "title": "小区" * (self.number % 4), "terms": [1, 2]}
+
+    docs = [Doc(n) for n in range(count)]
+    whole = json.dumps([d.as_json() for d in docs], ensure_ascii=False, separators=(",", ":")).encode()
+    stamp, packed = _documents_file(docs)
+    assert packed == gzip.compress(whole, compresslevel=6, mtime=0)
+    assert stamp == hashlib.sha256(whole).hexdigest()[:12]
