@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import functools
 import multiprocessing
 import signal
 from concurrent.futures import ProcessPoolExecutor
@@ -36,7 +37,7 @@ def return_free_memory() -> None:
     reading a province's changed community sheet, about 100 MB), and after work whose
     garbage would otherwise stay with a process that goes on waiting (glibc only)."""
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to give back this way
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+        _libc().malloc_trim(0)
 
 
 def _start(inherited: dict[str, Any]) -> None:
@@ -47,8 +48,11 @@ def _start(inherited: dict[str, Any]) -> None:
 def _die_with_parent() -> None:
     """A killed build must not leave workers writing into its staging folder while the next
     build clears it away: on Linux, ask the kernel to kill this worker with its parent."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: workers end when their queue closes
-        pass
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: workers end when their queue closes
+        _libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    """The C library, for what Python does not offer (prctl, malloc_trim)."""
+    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
