@@ -7,6 +7,7 @@ new site replaces the old one in one rename.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import gc
@@ -161,6 +162,7 @@ def build(options: BuildOptions) -> BuildReport:
 
 def _build(options: BuildOptions) -> BuildReport:
     report = BuildReport()
+    started = time.time()  # wall clock, to compare with the kept files' modification times
     clock = time.perf_counter()
 
     def lap(stage: str) -> None:
@@ -253,8 +255,29 @@ def _build(options: BuildOptions) -> BuildReport:
     report.files = len(staging.written)
     report.bytes = sum(size for size, _ in staging.written.values())
     qr_codes.merge()
+    _forget_unused(source / ".cache", started)
     lap("替换 output")
     return report
+
+
+# Caches whose entries are named by their content: each build adds what it made and touches
+# what it used. Without forgetting the rest they grew by every workbook a change made (some
+# 6 MB for a province's communities workbook, each time a community changed).
+CONTENT_CACHES = ("workbooks", "search-export")
+
+
+def _forget_unused(cache: Path, started: float) -> None:
+    """Remove what the content-keyed caches hold that this build neither made nor used. (Where
+    the file system keeps coarse times, an entry used in the build's first moments may go
+    too; it is only made again.)"""
+    for name in CONTENT_CACHES:
+        folder = cache / name
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < started:
+                    path.unlink()
 
 
 def _check_paths(pages: list[Page], files: list[DataFile]) -> None:

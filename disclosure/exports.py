@@ -7,6 +7,7 @@ timestamps, so two builds give identical bytes.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -86,9 +87,13 @@ def to_workbook(sheets: list[tuple[str, list[str], list[list[Any]]]], when: dt.d
     key = hashlib.sha256(repr((WORKBOOK_FORMAT, xlsxwriter.__version__, sheets, when)).encode("utf-8")).hexdigest()
     path = cache / f"{key}.xlsx"
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except OSError:
         pass
+    else:
+        with contextlib.suppress(OSError):
+            path.touch()  # used by this build: kept when the build forgets what it did not use
+        return data
     data = _make_workbook(sheets, when)
     cache.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{key}.{os.getpid()}.tmp")

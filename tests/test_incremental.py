@@ -315,3 +315,20 @@ def test_a_fingerprint_follows_content_not_object_identity(site):
     assert mark({"rows": [{"company": dataclasses.replace(company), "n": 1}]}) == same
     assert mark({"rows": [{"company": dataclasses.replace(company, address="另一地址"), "n": 1}]}) != same
     assert mark({"rows": [{"company": company, "n": 2}]}) != same
+
+
+def test_kept_workbooks_and_search_exports_a_build_did_not_use_are_forgotten(site, tmp_path):
+    import time
+
+    output = tmp_path / "out"
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    kept = [site / ".cache/workbooks", site / ".cache/search-export"]
+    first = {p.name for folder in kept for p in folder.iterdir()}
+    # The legal representative is in the companies' workbook and in the search documents.
+    write_site(site, {"data/companies.csv": COMPANIES.replace("张测一", "张测甲")})
+    started = time.time()
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    second = [p for folder in kept for p in folder.iterdir()]
+    assert first - {p.name for p in second}  # the first build's versions are gone
+    assert all(p.stat().st_mtime >= started for p in second)  # what is left, this build made or used
+    assert any(p.name in first for p in second)  # and what it used again is still there

@@ -7,6 +7,7 @@ documents with whoosh from output/search/documents.json.gz.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import zipfile
@@ -46,9 +47,13 @@ def _exported_files(docs: list[SearchDoc], cache: Path) -> list[tuple[str, bytes
     archive = cache / f"{key}.zip"
     try:
         with zipfile.ZipFile(archive) as stored:
-            return [(name, stored.read(name)) for name in stored.namelist()]
+            files = [(name, stored.read(name)) for name in stored.namelist()]
     except (OSError, zipfile.BadZipFile):
         pass
+    else:
+        with contextlib.suppress(OSError):
+            archive.touch()  # used by this build: kept when the build forgets what it did not use
+        return files
     files = export(docs).files
     cache.mkdir(parents=True, exist_ok=True)
     temporary = archive.with_name(f".{key}.{os.getpid()}.tmp")
