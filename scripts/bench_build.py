@@ -57,8 +57,10 @@ class PssSampler(threading.Thread):
         self.pid, self.peak_kb, self.stop = pid, 0, threading.Event()
 
     def run(self) -> None:
-        while not self.stop.wait(0.2):
+        while True:  # a sample first: a build that is over within 0.2 s gets one too
             self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in _process_tree(self.pid)))
+            if self.stop.wait(0.2):
+                return
 
 
 def run_build(source: Path, *extra: str) -> dict:
