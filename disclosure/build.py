@@ -7,7 +7,6 @@ new site replaces the old one in one rename.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import gc
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import keptfiles
 from .gcpause import cycle_collector_paused
 from .pages import Contribution, DataFile, Page
 from .problems import InputError, Problem, Problems
@@ -255,29 +255,9 @@ def _build(options: BuildOptions) -> BuildReport:
     report.files = len(staging.written)
     report.bytes = sum(size for size, _ in staging.written.values())
     qr_codes.merge()
-    _forget_unused(source / ".cache", started)
+    keptfiles.forget_unused(source, started)
     lap("替换 output")
     return report
-
-
-# Caches whose entries are named by their content: each build adds what it made and touches
-# what it used. Without forgetting the rest they grew by every workbook a change made (some
-# 6 MB for a province's communities workbook, each time a community changed).
-CONTENT_CACHES = ("workbooks", "search-export")
-
-
-def _forget_unused(cache: Path, started: float) -> None:
-    """Remove what the content-keyed caches hold that this build neither made nor used. (Where
-    the file system keeps coarse times, an entry used in the build's first moments may go
-    too; it is only made again.)"""
-    for name in CONTENT_CACHES:
-        folder = cache / name
-        if not folder.is_dir():
-            continue
-        for path in folder.iterdir():
-            with contextlib.suppress(OSError):
-                if path.stat().st_mtime < started:
-                    path.unlink()
 
 
 def _check_paths(pages: list[Page], files: list[DataFile]) -> None:

@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 import xlsxwriter
 
+from . import keptfiles
 from .model import Model
 from .schema import Column, DatasetInfo
 
@@ -86,19 +86,12 @@ def to_workbook(sheets: list[tuple[str, list[str], list[list[Any]]]], when: dt.d
     # The writer's own version is part of the key: a new writer never serves an old file.
     key = hashlib.sha256(repr((WORKBOOK_FORMAT, xlsxwriter.__version__, sheets, when)).encode("utf-8")).hexdigest()
     path = cache / f"{key}.xlsx"
-    try:
-        data = path.read_bytes()
-    except OSError:
-        pass
-    else:
+    if keptfiles.used(path):
         with contextlib.suppress(OSError):
-            path.touch()  # used by this build: kept when the build forgets what it did not use
-        return data
+            return path.read_bytes()
     data = _make_workbook(sheets, when)
-    cache.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{key}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    with keptfiles.writing(path) as temporary:
+        temporary.write_bytes(data)
     return data
 
 

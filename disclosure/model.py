@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from . import keptfiles
 from .catalog import CITY_WIDE, Catalog, PriceNotice
 from .content import Content
 from .credit import ListStatus, black_status, split_projects
@@ -41,7 +42,7 @@ class Model:
     @property
     def workbook_cache(self) -> Path:
         """Where made workbooks are kept between builds (safe to delete at any time)."""
-        return self.source / ".cache" / "workbooks"
+        return keptfiles.folder(self.source, keptfiles.WORKBOOKS)
 
     def prepare_lookups(self) -> None:
         """Make every lookup now. Called before sections are handed to forked workers, so they

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import zipfile
 from pathlib import Path
 
@@ -17,13 +16,14 @@ import search as search_package
 from search.documents import KIND_LABELS, SearchDoc
 from search.export import export
 
+from .. import keptfiles
 from ..model import Model
 from ..pages import Contribution, DataFile, Page
 
 
 def contribute(model: Model) -> Contribution:
     docs = documents(model)
-    files = _exported_files(docs, model.source / ".cache" / "search-export")
+    files = _exported_files(docs, keptfiles.folder(model.source, keptfiles.SEARCH_EXPORTS))
     page = Page(
         "search/index.html", "search.html", "搜索",
         {"kinds": KIND_LABELS, "districts": [(c, d.name) for c, d in sorted(model.districts.items())],
@@ -45,22 +45,13 @@ def _exported_files(docs: list[SearchDoc], cache: Path) -> list[tuple[str, bytes
         digest.update(repr(doc).encode("utf-8"))
     key = digest.hexdigest()
     archive = cache / f"{key}.zip"
-    try:
-        with zipfile.ZipFile(archive) as stored:
-            files = [(name, stored.read(name)) for name in stored.namelist()]
-    except (OSError, zipfile.BadZipFile):
-        pass
-    else:
-        with contextlib.suppress(OSError):
-            archive.touch()  # used by this build: kept when the build forgets what it did not use
-        return files
+    if keptfiles.used(archive):
+        with contextlib.suppress(OSError, zipfile.BadZipFile), zipfile.ZipFile(archive) as stored:
+            return [(name, stored.read(name)) for name in stored.namelist()]
     files = export(docs).files
-    cache.mkdir(parents=True, exist_ok=True)
-    temporary = archive.with_name(f".{key}.{os.getpid()}.tmp")
-    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_STORED) as stored:
+    with keptfiles.writing(archive) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_STORED) as stored:
         for name, content in files:
             stored.writestr(name, content)
-    os.replace(temporary, archive)
     return files
 
 

@@ -1,0 +1,58 @@
+"""Files kept between builds under a digest of what they were made from: workbooks, and the
+search exports. Making them takes seconds at province scale; reading them back, milliseconds.
+
+A build marks each entry it reads as used (its modification time), writes new ones in one
+rename, and at its end forgets the entries it neither made nor used, so the folders hold one
+build's worth instead of growing with every change (some 6 MB for a province's communities
+workbook each time a community changed). The folders are safe to delete at any time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+WORKBOOKS = "workbooks"
+SEARCH_EXPORTS = "search-export"
+FOLDERS = (WORKBOOKS, SEARCH_EXPORTS)
+
+
+def folder(source: Path, name: str) -> Path:
+    return source / ".cache" / name
+
+
+def used(path: Path) -> bool:
+    """Whether the entry is there; if so, it is marked as used by this build."""
+    try:
+        os.utime(path)
+    except OSError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def writing(path: Path) -> Iterator[Path]:
+    """A temporary file to write the entry into; it becomes the entry when the block ends."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def forget_unused(source: Path, started: float) -> None:
+    """Remove the entries that the build which started at ``started`` (time.time()) neither
+    made nor used. (Where the file system keeps coarse times, an entry used in the build's
+    first moments may go too; it is only made again.)"""
+    for name in FOLDERS:
+        kept = folder(source, name)
+        if not kept.is_dir():
+            continue
+        for path in kept.iterdir():
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < started:
+                    path.unlink()
