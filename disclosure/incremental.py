@@ -22,6 +22,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import operator
 import re
 import sys
 from collections import deque
@@ -96,18 +97,27 @@ class Fingerprints:
             return value
         if kind in _SEQUENCES:
             items = sorted(value, key=repr) if kind in (set, frozenset) else value  # type: ignore[call-overload]
-            return self._digest(kind.__name__, [self._of(v) for v in items])  # type: ignore[attr-defined]
+            return self._digest(kind.__name__, self._parts(items))  # type: ignore[attr-defined]
         if kind is dict:
-            return self._digest("dict", [(k, self._of(v)) for k, v in value.items()])  # type: ignore[attr-defined]
-        names = _field_names(kind)
-        if names is None:
+            plain = _PLAIN
+            return self._digest("dict", [(k, v if type(v) in plain else self._of(v))
+                                         for k, v in value.items()])  # type: ignore[attr-defined]
+        fields = _field_getter(kind)
+        if fields is None:
             return repr(value)
         known = self._shared.get(id(value))
         if known is not None:
             return known[0]
-        digest = self._digest(kind.__qualname__, [self._of(getattr(value, name)) for name in names])
+        digest = self._digest(kind.__qualname__, self._parts(fields(value)))
         self._shared[id(value)] = (digest, value)
         return digest
+
+    def _parts(self, values: Iterable[object]) -> list[object]:
+        """``[self._of(v) for v in values]``, without a call for each plain value (most of a
+        record's fields). Fingerprinting the province's pages, four alternating runs each: 4.8 to
+        6.5 s with a call for each value, 4.5 to 5.5 s without; the digests are the same."""
+        plain = _PLAIN
+        return [v if type(v) in plain else self._of(v) for v in values]
 
     @staticmethod
     def _digest(kind: str, parts: list) -> bytes:
@@ -120,9 +130,15 @@ _SEQUENCES = frozenset({list, tuple, set, frozenset})
 
 
 @functools.cache
-def _field_names(kind: type) -> tuple[str, ...] | None:
-    """A dataclass's field names, or None for a type that is not one."""
-    return tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else None
+def _field_getter(kind: type) -> Callable[[object], tuple] | None:
+    """What reads a dataclass's field values as a tuple, in field order; None for a type that
+    is not a dataclass."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    names = [f.name for f in dataclasses.fields(kind)]
+    if len(names) == 1:  # attrgetter of one name returns the value itself, not a tuple
+        return lambda value: (getattr(value, names[0]),)
+    return operator.attrgetter(*names) if names else lambda value: ()
 
 
 @dataclass
