@@ -46,11 +46,6 @@ def table(model: Model, info: DatasetInfo, records: list[Any] | tuple[Any, ...])
     return headers, rows
 
 
-def record_json(info: DatasetInfo, row: list[Any]) -> bytes:
-    """One record's JSON beside its page: its row of the dataset's table, keyed by column."""
-    return _json(dict(zip([c.key for c in info.public_columns], row, strict=True)))
-
-
 def to_csv(headers: list[str], rows: list[list[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

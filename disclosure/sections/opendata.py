@@ -89,6 +89,7 @@ def _files(model: Model, found: list[Dataset]) -> list[DataFile]:
     names = ({code: c.name for code, c in model.companies.items()},
              {code: model.district_name(code) for code in model.districts})
     files: list[DataFile] = []
+    json_downloads: dict[str, tuple[Dataset, bytes]] = {}
     for d in found:
         # The engine's code, the names exports.cell_value looks up, and the dataset itself.
         key = value_digest((kept.engine, xlsxwriter.__version__, names, d.stem, d.title, d.source, d.updated,
@@ -98,13 +99,30 @@ def _files(model: Model, found: list[Dataset]) -> list[DataFile]:
             made = _downloads(model, d)
             kept.put(d.stem, key, made)
         files += [DataFile(path, content) for path, content in made]
-    # Each record's own JSON is its row of the download, made when it is written.
-    companies, communities = info(Company), info(Community)
-    files += [DataFile(f"companies/{c.code}/data.json", make=partial(_record_json, model, companies, c))
-              for c in model.catalog.companies]
-    files += [DataFile(f"communities/{c.id}/data.json", make=partial(_record_json, model, communities, c))
-              for c in model.catalog.communities]
+        json_downloads[d.stem] = d, dict(made)[f"downloads/{d.stem}.json"]
+    for stem, key in (("companies", "code"), ("communities", "id")):  # the datasets with a page per record
+        files += _record_files(*json_downloads[stem], key)
     return files
+
+
+def _record_files(dataset: Dataset, download: bytes, key: str) -> list[DataFile]:
+    """Each record's own JSON beside its page: its line of the dataset's JSON download, which
+    exports.to_json writes one record a line with the encoder a single record would use. So
+    the files cost no work when the download came from the cache; each is cut from the
+    download when it is written, not held (55,000 files, about 110 MB at province scale)."""
+    files = []
+    start = download.find(b"\n") + 1  # after "[", or nothing when there are no records
+    for record in dataset.records:
+        end = download.index(b"\n", start)
+        line_end = end - 1 if download[end - 1:end] == b"," else end
+        files.append(DataFile(f"{dataset.stem}/{getattr(record, key)}/data.json",
+                              make=partial(_line, download, start, line_end)))
+        start = end + 1
+    return files
+
+
+def _line(download: bytes, start: int, end: int) -> bytes:
+    return download[start:end] + b"\n"
 
 
 def _downloads(model: Model, d: Dataset) -> list[tuple[str, bytes]]:
@@ -115,12 +133,6 @@ def _downloads(model: Model, d: Dataset) -> list[tuple[str, bytes]]:
         (f"downloads/{d.stem}.xlsx", exports.to_xlsx(d.title, headers, rows, d.updated, model.workbook_cache)),
         (f"downloads/{d.stem}.json", exports.to_json(d.info, rows)),
     ]
-
-
-def _record_json(model: Model, dataset: DatasetInfo, record: Any) -> bytes:
-    """The record's row of its download (exports.table's values), as JSON keyed by column."""
-    return exports.record_json(dataset, [exports.cell_value(model, c, getattr(record, c.key))
-                                         for c in dataset.public_columns])
 
 
 def _pages(model: Model, found: list[Dataset], contents: dict[str, bytes]) -> list[Page]:
