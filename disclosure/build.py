@@ -113,6 +113,7 @@ def assemble(inputs: Inputs, as_of: dt.date, source: Path,
     for contribution in _contributions(model, workers):
         pages += contribution.pages
         files += contribution.files
+    model.sort_key.save()
     base = inputs.settings.base_url
     files += [
         DataFile("sitemap.xml", feeds.sitemap(pages, base)),

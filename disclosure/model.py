@@ -16,7 +16,8 @@ from . import keptfiles
 from .catalog import CITY_WIDE, Catalog, PriceNotice
 from .content import Content
 from .credit import ListStatus, black_status, split_projects
-from .pinyin import pinyin_key
+from .pinyin import SortKeys
+from .recordcache import RecordCache
 from .records import Community, Company, District, Rating
 from .settings import RatingYear, Settings
 
@@ -44,6 +45,11 @@ class Model:
         """Where made workbooks are kept between builds (safe to delete at any time)."""
         return keptfiles.folder(self.source, keptfiles.WORKBOOKS)
 
+    @cached_property
+    def sort_key(self) -> SortKeys:
+        """Names in pinyin order, as readers expect (pinyin.pinyin_key), kept between builds."""
+        return SortKeys(RecordCache(self.source / ".cache" / "pinyin"))
+
     def prepare_lookups(self) -> None:
         """Make every lookup now. Called before sections are handed to forked workers, so they
         inherit the lookups instead of each sorting 50,000 names by pinyin again."""
@@ -62,7 +68,7 @@ class Model:
 
     @cached_property
     def companies_sorted(self) -> tuple[Company, ...]:
-        return tuple(sorted(self.catalog.companies, key=lambda c: pinyin_key(c.name)))
+        return tuple(sorted(self.catalog.companies, key=lambda c: self.sort_key(c.name)))
 
     @cached_property
     def communities_by_company(self) -> dict[str, tuple[Community, ...]]:
@@ -70,14 +76,14 @@ class Model:
         for community in self.catalog.communities:
             if community.company:
                 grouped[community.company].append(community)
-        return {k: tuple(sorted(v, key=lambda c: pinyin_key(c.name))) for k, v in grouped.items()}
+        return {k: tuple(sorted(v, key=lambda c: self.sort_key(c.name))) for k, v in grouped.items()}
 
     @cached_property
     def communities_by_district(self) -> dict[str, tuple[Community, ...]]:
         grouped: dict[str, list[Community]] = defaultdict(list)
         for community in self.catalog.communities:
             grouped[community.district].append(community)
-        return {k: tuple(sorted(v, key=lambda c: (pinyin_key(c.street), pinyin_key(c.name))))
+        return {k: tuple(sorted(v, key=lambda c: (self.sort_key(c.street), self.sort_key(c.name))))
                 for k, v in grouped.items()}
 
     @cached_property
@@ -141,7 +147,7 @@ class Model:
                 c.name for c in self.communities_by_company.get(rating.code, ()))
             status = black_status(rating, self.as_of) if which == "黑榜" else ListStatus("公示中")
             entries.append(ListEntry(rating, self.companies[rating.code], projects, status))
-        return tuple(sorted(entries, key=lambda e: (-e.rating.score, pinyin_key(e.company.name))))
+        return tuple(sorted(entries, key=lambda e: (-e.rating.score, self.sort_key(e.company.name))))
 
     def current_entries(self, which: str) -> tuple[ListEntry, ...]:
         """The list in force on as_of. The red list is the latest year's; a black-list entry

@@ -86,3 +86,30 @@ def test_only_the_changed_rows_of_a_changed_sheet_are_checked_again(site, tmp_pa
     duplicates = sorted((e.row, e.message) for e in caught.value.problems.errors)
     assert [row for row, _ in duplicates] == [2, 2, 3, 3]  # by id, and by district and name
     assert all("另见第 3 行" in message for row, message in duplicates if row == 2)
+
+
+def test_names_are_put_in_pinyin_order_without_converting_them_again(site, tmp_path, monkeypatch):
+    import pickle
+
+    from conftest import COMMUNITIES
+
+    from disclosure import pinyin
+
+    def kept_keys():
+        (entry,) = (site / ".cache/pinyin").glob("sort-keys.*.pickle")
+        return pickle.loads(entry.read_bytes())
+
+    build(BuildOptions(source=site, output=tmp_path / "out", as_of=AS_OF))
+    first = kept_keys()
+    assert {"锦绣家园", "河套明珠小区", "新华街道", "测试河套物业有限公司"} <= first.keys()
+    assert all(key == pinyin.pinyin_key(name) for name, key in first.items())
+
+    converted = []
+    original = pinyin.pinyin_key
+    monkeypatch.setattr(pinyin, "pinyin_key", lambda name: converted.append(name) or original(name))
+    (site / "data/communities.csv").write_text(COMMUNITIES.replace("锦绣家园", "锦绣新苑"), "utf-8")
+    build(BuildOptions(source=site, output=tmp_path / "out", as_of=AS_OF))
+    assert converted == ["锦绣新苑"]  # the one new name; every other name's key was kept
+    second = kept_keys()
+    assert "锦绣新苑" in second and "锦绣家园" not in second  # a name no record has is forgotten
+    assert second.keys() - {"锦绣新苑"} == first.keys() - {"锦绣家园"}
