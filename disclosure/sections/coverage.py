@@ -7,6 +7,8 @@ table beside it, and nothing needs JavaScript.
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import exports
@@ -131,9 +133,10 @@ def _ledgers(model: Model, coverage: Coverage) -> list[tuple[Area, DataFile]]:
     columns = [info(Community).column(k) for k in keys]
     share = [i for i in coverage.indicators if i.target.subject == "communities" and i.target.measure == "share"]
     headers = [c.header() for c in columns] + [f"计入：{i.target.title}" for i in share]
+    flags = [_flag_reader(model, i) for i in share]
     # Each community is in two ledgers, its district's and the city's: its row is made once.
     made = {community.id: [exports.cell_value(model, c, getattr(community, c.key)) for c in columns]
-            + [_ledger_flag(model, i, community) for i in share] for community in model.catalog.communities}
+            + [flag(community) for flag in flags] for community in model.catalog.communities}
     result = []
     for area in coverage.areas:
         rows = [made[c.id] for c in sorted(area.communities, key=lambda c: (c.district, c.street, c.id))]
@@ -141,6 +144,22 @@ def _ledgers(model: Model, coverage: Coverage) -> list[tuple[Area, DataFile]]:
         data = exports.to_workbook(sheets, model.as_of, model.workbook_cache)
         result.append((area, DataFile(f"{LEDGER_DIR}/{area.code}.xlsx", data)))
     return result
+
+
+def _flag_reader(model: Model, indicator: Indicator) -> Callable[[Community], str]:
+    """The indicator's ledger flag of a community, remembered by the fields it reads: a
+    province's 50,000 communities share a few hundred combinations of them."""
+    target = indicator.target
+    fields = operator.attrgetter("district", *target.among, *target.count)
+    known: dict[object, str] = {}
+
+    def flag(community: Community) -> str:
+        key = fields(community)
+        if key not in known:
+            known[key] = _ledger_flag(model, indicator, community)
+        return known[key]
+
+    return flag
 
 
 def _ledger_flag(model: Model, indicator: Indicator, community: Community) -> str:
