@@ -277,8 +277,10 @@ def test_a_build_killed_while_updating_output_is_finished_by_the_next(site, tmp_
         if not write.journal_path(target).exists():  # the call at the start of the build
             return
         plan = json.loads(write.journal_path(target).read_text("utf-8"))
+        staged = target.parent / plan["folder"]
+        assert sorted(p.name for p in staged.iterdir()) == sorted(map(write.staged_name, plan["moves"]))  # no folders
         for relative in plan["moves"][:2]:
-            os.replace(target.parent / plan["folder"] / relative, target / relative)
+            os.replace(target.parent / plan["folder"] / write.staged_name(relative), target / relative)
         raise KeyboardInterrupt  # the process dies here; nothing after this line runs
 
     real_finish = write.finish_interrupted
