@@ -227,8 +227,9 @@ def _build(options: BuildOptions) -> BuildReport:
     staging = Staging.open(output, frozenset(previous.outputs) if previous else None)
     publisher = None
     try:
-        publisher = Publisher(pages, files, renderer.render, Fingerprints(TemplateDigests(env), common), staging,
-                              previous or BuildState(), workers, after_chunk=qr_codes.save)
+        fingerprints = Fingerprints(TemplateDigests(env), common, inputs.catalog.digests)
+        publisher = Publisher(pages, files, renderer.render, fingerprints, staging, previous or BuildState(), workers,
+                              after_chunk=qr_codes.save)
         stats = publisher.render_pages(terminal_progress("生成页面"))
         if stats.failures:
             failures = Problems()

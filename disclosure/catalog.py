@@ -16,7 +16,7 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,10 @@ class Catalog:
     ratings: tuple[Rating, ...]
     prices: tuple[PriceNotice, ...]
     files: tuple[Path, ...]  # every data file read, for the serve watcher and dependencies
+    # id(record) -> (a digest of what the record was made from, the record) for each record
+    # read from a table: incremental.Fingerprints takes it as the record's digest instead of
+    # walking its fields. Holding the record keeps its id from being reused while this lives.
+    digests: dict[int, tuple[bytes, Any]] = field(default_factory=dict, repr=False, compare=False)
 
 
 def load_catalog(source: Path, settings: Settings, problems: Problems, cache: RecordCache | None = None) -> Catalog:
@@ -98,6 +102,7 @@ def load_catalog(source: Path, settings: Settings, problems: Problems, cache: Re
         ratings=tuple(sorted(ratings, key=lambda r: (r.year, r.code))),
         prices=tuple(notices),
         files=tuple(sorted(files)),
+        digests=reader.digests,
     )
 
 
@@ -138,6 +143,7 @@ class _Reader:
     lookups: Lookups
     problems: Problems
     cache: RecordCache
+    digests: dict[int, tuple[bytes, Any]] = field(default_factory=dict)  # as Catalog.digests
 
     def read(self, path: Path, cls: type, finish: Finish | None = None) -> list[Any]:
         shown = path.relative_to(self.source).as_posix()
@@ -150,31 +156,42 @@ class _Reader:
         key = "" if self.cache.folder is None else self.cache.key(path, *against)
         cached = self.cache.get(shown, key)
         if cached is not None:
-            records, warnings, rejected = cached
+            records, digests, warnings, rejected = cached
             self.problems.warnings.extend(warnings)
             lookups.rejected.update(rejected)
+            self._remember(records, digests)
             return records
         found = Problems()
         rejected_before = set(lookups.rejected)
         table = read_table(path, shown, info(cls), found, sheet=sheet)
         # The file changed. Its rows that passed before, unchanged, are not checked again:
         # staff fixing one row of 50,000 wait for that row, not for all of them.
-        rows_key = "" if self.cache.folder is None else self.cache.key(None, *against)
+        rows_key = self.cache.key(None, *against)
         passed_before = self.cache.get(f"{shown} rows", rows_key) or {}
         passed: dict[bytes, Any] = {}
-        records = [] if table is None else _records(table, cls, lookups, found, finish, passed_before, passed)
+        made = [] if table is None else _records(table, cls, lookups, found, finish, passed_before, passed)
         self.cache.put(f"{shown} rows", rows_key, passed)  # also when other rows have errors
         self.problems.extend(found)
+        records = [record for record, _ in made]
+        # A record is made from its row's cells, its row number and what the rows are checked
+        # against (rows_key, which covers the engine's code): together they stand for it.
+        digests = [hashlib.blake2b(rows_key.encode("ascii") + cells + row.to_bytes(4, "big"), digest_size=16).digest()
+                   for cells, row in ((cells, record.source.row) for record, cells in made)]
         if not found.errors:
-            self.cache.put(shown, key, (records, found.warnings, lookups.rejected - rejected_before))
+            self.cache.put(shown, key, (records, digests, found.warnings, lookups.rejected - rejected_before))
+        self._remember(records, digests)
         return records
+
+    def _remember(self, records: list[Any], digests: list[bytes]) -> None:
+        self.digests.update((id(record), (digest, record)) for record, digest in zip(records, digests, strict=True))
 
 
 def _records(table: RawTable, cls: type, lookups: Lookups, problems: Problems, finish: Finish | None,
-             passed_before: dict[bytes, Any], passed: dict[bytes, Any]) -> list[Any]:
-    """The records of the table's rows that pass their checks. ``passed_before`` holds the
-    records of rows that passed against the same lookups, by their cells; ``passed`` gets
-    this table's. (A row that passes adds no problem, not even a warning.)"""
+             passed_before: dict[bytes, Any], passed: dict[bytes, Any]) -> list[tuple[Any, bytes]]:
+    """The records of the table's rows that pass their checks, each with the digest of its
+    row's cells. ``passed_before`` holds the records of rows that passed against the same
+    lookups, by their cells; ``passed`` gets this table's. (A row that passes adds no
+    problem, not even a warning.)"""
     records = []
     dataset = info(cls)
     for raw in table.rows:
@@ -198,10 +215,10 @@ def _records(table: RawTable, cls: type, lookups: Lookups, problems: Problems, f
             if record is None:
                 continue
             if len(problems.errors) + len(problems.warnings) != problems_before:
-                records.append(record)  # kept, but checked again next time: its problem is told again
+                records.append((record, cells))  # kept, but checked again next time: its problem is told again
                 continue
         passed[cells] = record
-        records.append(record)
+        records.append((record, cells))
     return records
 
 

@@ -77,12 +77,16 @@ class Fingerprints:
     """What a page shows, reduced to a digest: its fields and context, walked like repr()
     would (dataclass fields, dict items, sequence items, repr of plain values), except that
     an object shared by many pages (a company, the price notice in force) is digested once
-    per build, not once per page: repr() of 55,000 contexts took longer than rendering."""
+    per build, not once per page: repr() of 55,000 contexts took longer than rendering.
 
-    def __init__(self, template_digests: TemplateDigests, common_digest: str):
+    ``known`` gives digests of records before any walk (catalog.Catalog.digests: the rows
+    they were made from). Walking the province's records took a third of fingerprinting."""
+
+    def __init__(self, template_digests: TemplateDigests, common_digest: str,
+                 known: dict[int, tuple[bytes, object]] | None = None):
         self.templates = template_digests
         self.common = common_digest.encode("ascii")
-        self._shared: dict[int, tuple[bytes, object]] = {}  # id -> (digest, the object, kept alive)
+        self._shared: dict[int, tuple[bytes, object]] = dict(known or {})  # id -> (digest, the object, kept alive)
 
     def page(self, page: Page) -> str:
         digest = hashlib.sha256(self.common)

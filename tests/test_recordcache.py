@@ -113,3 +113,26 @@ def test_names_are_put_in_pinyin_order_without_converting_them_again(site, tmp_p
     second = kept_keys()
     assert "锦绣新苑" in second and "锦绣家园" not in second  # a name no record has is forgotten
     assert second.keys() - {"锦绣新苑"} == first.keys() - {"锦绣家园"}
+
+
+def test_a_record_digest_stands_for_its_row_whether_checked_or_kept(site):
+    """Fingerprints take these digests for the records: equal rows give equal digests however
+    the record was come by, and a changed row changes its own record's digest only."""
+    from conftest import COMMUNITIES
+
+    from disclosure.build import load_inputs
+    from disclosure.recordcache import RecordCache
+
+    def digests(cache):
+        catalog = load_inputs(site, cache=cache).catalog
+        everything = [*catalog.districts, *catalog.companies, *catalog.communities, *catalog.ratings]
+        assert {id(r) for r in everything} == catalog.digests.keys()
+        assert all(catalog.digests[id(r)][1] is r for r in everything)
+        return {(r.source.file, r.source.row): d for d, r in catalog.digests.values()}
+
+    cache = RecordCache(site / ".cache/records")
+    checked = digests(cache)
+    assert digests(RecordCache(None)) == checked == digests(cache)  # the file's entry kept
+    (site / "data/communities.csv").write_text(COMMUNITIES.replace("新华西街10号", "新华西街12号"), "utf-8")
+    changed = digests(cache)  # the other rows come from the kept rows
+    assert {k for k in checked if changed[k] != checked[k]} == {("data/communities.csv", 2)}
