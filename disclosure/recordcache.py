@@ -77,5 +77,6 @@ class RecordCache:
         for stale in self.folder.glob(entry.name.split(".")[0] + ".*.pickle"):  # one entry per file
             stale.unlink(missing_ok=True)
         temporary = entry.with_suffix(".tmp")
-        temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        with open(temporary, "wb") as stream:  # not pickle.dumps: no second copy of a large entry in memory
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(entry)
