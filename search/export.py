@@ -19,6 +19,7 @@ import json
 import zlib
 from array import array
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 
@@ -42,6 +43,9 @@ class Exported:
     postings: int
     shards: int
     frequent: int
+    # Each document's terms and weights, packed (see _terms), by a digest of its fields: what
+    # the next export may be given as ``known`` (empty unless this one was given one).
+    terms_by_fields: dict[bytes, tuple[bytes, bytes]]
 
 
 def _json(value: object) -> bytes:
@@ -65,22 +69,27 @@ def _encode(postings: array) -> dict[str, list[int]]:
     return {str(weight): [b - a for a, b in zip([0, *ids], ids, strict=False)] for weight, ids in grouped.items()}
 
 
-def export(docs: list[SearchDoc]) -> Exported:
+def export(docs: list[SearchDoc], known: dict[bytes, tuple[bytes, bytes]] | None = None) -> Exported:
+    """``known``: the ``terms_by_fields`` of an export made with the same tokenizer. Cutting
+    the fields into terms is half of an export's work, and a rebuild after one document
+    changed finds all the others' terms there."""
     # Each full collection walked every posting list (ten million ints at province scale, most
     # of a second each), and the index holds no reference cycles: they took up to half of this.
     with cycle_collector_paused():
-        return _export(docs)
+        return _export(docs, known)
 
 
-def _export(docs: list[SearchDoc]) -> Exported:
+def _export(docs: list[SearchDoc], known: dict[bytes, tuple[bytes, bytes]] | None) -> Exported:
     ordered = in_order(docs)
     # One 8-byte machine integer per posting (document number and weight packed) in an array,
     # not a Python int in a list: a province has ten million postings, which as int objects
     # took 600 MB and made this the build's peak of memory.
     index: dict[str, array] = defaultdict(partial(array, "Q"))
+    made: dict[bytes, tuple[bytes, bytes]] = {}
     for number, doc in enumerate(ordered):
         packed = number << 8
-        for term, weight in doc.term_weights().items():
+        pairs = doc.term_weights().items() if known is None else _terms(doc, known, made)
+        for term, weight in pairs:
             index[term].append(packed | weight)
     cap = frequent_cap(len(ordered))
     rare_postings = sum(len(p) for p in index.values() if len(p) <= cap)
@@ -113,7 +122,25 @@ def _export(docs: list[SearchDoc]) -> Exported:
     stamp, packed = _documents_file(ordered)
     files.append((DOCUMENTS, packed))
     files.append(("search/manifest.json", _json(_manifest(ordered, stamp, shards, cap))))
-    return Exported(files, len(ordered), terms, postings, shards, frequent_terms)
+    return Exported(files, len(ordered), terms, postings, shards, frequent_terms, made)
+
+
+def _terms(doc: SearchDoc, known: dict[bytes, tuple[bytes, bytes]],
+           made: dict[bytes, tuple[bytes, bytes]]) -> Iterable[tuple[str, int]]:
+    """The document's terms and weights, from ``known`` when its fields are there; put in
+    ``made`` either way. Packed as two byte strings, the terms NUL-separated and one byte a
+    weight: as Python strings a province's would take over 100 MB."""
+    key = hashlib.blake2b(repr(doc.fields).encode("utf-8"), digest_size=16).digest()
+    stored = known.get(key)
+    if stored is None:
+        weights = doc.term_weights()
+        text = "\x00".join(weights)
+        if text.count("\x00") != max(len(weights) - 1, 0):  # a term holding a NUL: not kept
+            return weights.items()
+        stored = (text.encode("utf-8"), bytes(weights.values()))
+    made[key] = stored
+    text_bytes, weight_bytes = stored
+    return zip(text_bytes.decode("utf-8").split("\x00"), weight_bytes, strict=True) if weight_bytes else ()
 
 
 def _documents_file(ordered: list[SearchDoc]) -> tuple[str, bytes]:

@@ -160,3 +160,28 @@ def test_the_documents_file_made_in_pieces_is_one_gzipped_json_array(count):
     stamp, packed = _documents_file(docs)
     assert packed == gzip.compress(whole, compresslevel=6, mtime=0)
     assert stamp == hashlib.sha256(whole).hexdigest()[:12]
+
+
+def test_an_export_reuses_the_terms_of_documents_whose_fields_are_unchanged(monkeypatch):
+    """The same files as an export from nothing, with only the changed document cut into terms."""
+    from search.documents import SearchDoc
+    from search.export import export
+
+    def doc(n, address):
+        return SearchDoc(f"community:{n}", "community", f"恒信{n}号小区", f"communities/{n}/", "150802", "临河区",
+                         address, (("name", f"恒信{n}号小区"), ("address", address), ("exact", f"恒信{n}号小区")),
+                         (n,))
+
+    empty = SearchDoc("notice:x", "notice", "", "notices/x/", "", "", "", ())  # no terms at all
+    before = [doc(n, f"新华街{n}号") for n in range(30)] + [empty]
+    first = export(before, {})
+    assert len(first.terms_by_fields) == len(before)
+    after = [*before[:5], doc(5, "解放路8号"), *before[6:]]
+    cut = []
+    original = SearchDoc.term_weights
+    monkeypatch.setattr(SearchDoc, "term_weights", lambda self: cut.append(self.key) or original(self))
+    again = export(after, first.terms_by_fields)
+    assert cut == ["community:5"]
+    assert again.files == export(after).files  # export(after) cuts every document afresh
+    assert len(again.terms_by_fields) == len(after)
+    assert len(first.terms_by_fields.keys() - again.terms_by_fields.keys()) == 1  # document 5's old fields go

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
 import search as search_package
@@ -19,11 +20,14 @@ from search.export import export
 from .. import keptfiles
 from ..model import Model
 from ..pages import Contribution, DataFile, Page
+from ..recordcache import RecordCache
+
+TERMS = "terms"  # the entry of <site>/.cache/search-terms
 
 
 def contribute(model: Model) -> Contribution:
     docs = documents(model)
-    files = _exported_files(docs, keptfiles.folder(model.source, keptfiles.SEARCH_EXPORTS))
+    files = _exported_files(docs, model.source)
     page = Page(
         "search/index.html", "search.html", "搜索",
         {"kinds": KIND_LABELS, "districts": [(c, d.name) for c, d in sorted(model.districts.items())],
@@ -35,20 +39,29 @@ def contribute(model: Model) -> Contribution:
     return Contribution(pages=[page], files=[DataFile(path, content) for path, content in files])
 
 
-def _exported_files(docs: list[SearchDoc], cache: Path) -> list[tuple[str, bytes]]:
+def _exported_files(docs: list[SearchDoc], source: Path) -> list[tuple[str, bytes]]:
     """The shards for these documents; an export made before from the same documents is read
-    back from the cache (a province's export takes many seconds, its documents rarely change)."""
-    # The exporting code is part of the key, so a changed tokenizer never serves old shards.
+    back from the cache (a province's export takes many seconds, its documents rarely change).
+    Otherwise the documents' terms kept from the last export are reused for the documents
+    whose fields are unchanged (search.export.export's ``known``)."""
+    # The tokenizer's code and pypinyin's dictionaries are part of the keys, so a changed
+    # tokenizer never serves old shards or terms.
     code = b"".join(p.read_bytes() for p in sorted(Path(search_package.__file__).parent.glob("*.py")))
-    digest = hashlib.sha256(code)
+    tokenizer = hashlib.sha256(code + metadata.version("pypinyin").encode("ascii"))
+    digest = tokenizer.copy()
     for doc in docs:  # one document at a time: the whole repr of a province's is some 60 MB
         digest.update(repr(doc).encode("utf-8"))
-    key = digest.hexdigest()
-    archive = cache / f"{key}.zip"
+    archive = keptfiles.folder(source, keptfiles.SEARCH_EXPORTS) / f"{digest.hexdigest()}.zip"
     if keptfiles.used(archive):
         with contextlib.suppress(OSError, zipfile.BadZipFile), zipfile.ZipFile(archive) as stored:
             return [(name, stored.read(name)) for name in stored.namelist()]
-    files = export(docs).files
+    terms = RecordCache(source / ".cache" / "search-terms")
+    terms_key = terms.key(None, tokenizer.hexdigest())
+    known = terms.get(TERMS, terms_key) or {}
+    exported = export(docs, known)
+    if exported.terms_by_fields.keys() != known.keys():  # the terms of removed documents go too
+        terms.put(TERMS, terms_key, exported.terms_by_fields)
+    files = exported.files
     with keptfiles.writing(archive) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_STORED) as stored:
         for name, content in files:
             stored.writestr(name, content)
