@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import unicodedata
 import zipfile
 from importlib import metadata
 from pathlib import Path
@@ -44,10 +45,10 @@ def _exported_files(docs: list[SearchDoc], source: Path) -> list[tuple[str, byte
     back from the cache (a province's export takes many seconds, its documents rarely change).
     Otherwise the documents' terms kept from the last export are reused for the documents
     whose fields are unchanged (search.export.export's ``known``)."""
-    # The tokenizer's code and pypinyin's dictionaries are part of the keys, so a changed
-    # tokenizer never serves old shards or terms.
+    # The tokenizer's code, pypinyin's dictionaries and the Unicode tables it normalizes text
+    # with are part of the keys, so a changed tokenizer never serves old shards or terms.
     code = b"".join(p.read_bytes() for p in sorted(Path(search_package.__file__).parent.glob("*.py")))
-    tokenizer = hashlib.sha256(code + metadata.version("pypinyin").encode("ascii"))
+    tokenizer = hashlib.sha256(code + f"{metadata.version('pypinyin')} {unicodedata.unidata_version}".encode())
     digest = tokenizer.copy()
     for doc in docs:  # one document at a time: the whole repr of a province's is some 60 MB
         digest.update(repr(doc).encode("utf-8"))
