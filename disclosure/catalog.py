@@ -175,8 +175,9 @@ class _Reader:
         records = [record for record, _ in made]
         # A record is made from its row's cells, its row number and what the rows are checked
         # against (rows_key, which covers the engine's code): together they stand for it.
-        digests = [hashlib.blake2b(rows_key.encode("ascii") + cells + row.to_bytes(4, "big"), digest_size=16).digest()
-                   for cells, row in ((cells, record.source.row) for record, cells in made)]
+        salt = rows_key.encode("ascii")
+        digests = [hashlib.blake2b(salt + cells + record.source.row.to_bytes(4, "big"), digest_size=16).digest()
+                   for record, cells in made]
         if not found.errors:
             self.cache.put(shown, key, (records, digests, found.warnings, lookups.rejected - rejected_before))
         self._remember(records, digests)
