@@ -51,9 +51,9 @@ class Catalog:
     ratings: tuple[Rating, ...]
     prices: tuple[PriceNotice, ...]
     files: tuple[Path, ...]  # every data file read, for the serve watcher and dependencies
-    # id(record) -> (a digest of what the record was made from, the record) for each record
-    # read from a table: incremental.Fingerprints takes it as the record's digest instead of
-    # walking its fields. Holding the record keeps its id from being reused while this lives.
+    # id(record) -> (record_digest(record), the record) for each record read from a table:
+    # incremental.Fingerprints takes it instead of walking the record's fields. Holding the
+    # record keeps its id from being reused while this lives.
     digests: dict[int, tuple[bytes, Any]] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -166,18 +166,13 @@ class _Reader:
         table = read_table(path, shown, info(cls), found, sheet=sheet)
         # The file changed. Its rows that passed before, unchanged, are not checked again:
         # staff fixing one row of 50,000 wait for that row, not for all of them.
-        rows_key = self.cache.key(None, *against)
+        rows_key = "" if self.cache.folder is None else self.cache.key(None, *against)
         passed_before = self.cache.get(f"{shown} rows", rows_key) or {}
-        passed: dict[bytes, Any] = {}
+        passed: dict[bytes, tuple[Any, bytes]] = {}
         made = [] if table is None else _records(table, cls, lookups, found, finish, passed_before, passed)
         self.cache.put(f"{shown} rows", rows_key, passed)  # also when other rows have errors
         self.problems.extend(found)
-        records = [record for record, _ in made]
-        # A record is made from its row's cells, its row number and what the rows are checked
-        # against (rows_key, which covers the engine's code): together they stand for it.
-        salt = rows_key.encode("ascii")
-        digests = [hashlib.blake2b(salt + cells + record.source.row.to_bytes(4, "big"), digest_size=16).digest()
-                   for record, cells in made]
+        records, digests = [record for record, _ in made], [digest for _, digest in made]
         if not found.errors:
             self.cache.put(shown, key, (records, digests, found.warnings, lookups.rejected - rejected_before))
         self._remember(records, digests)
@@ -188,20 +183,23 @@ class _Reader:
 
 
 def _records(table: RawTable, cls: type, lookups: Lookups, problems: Problems, finish: Finish | None,
-             passed_before: dict[bytes, Any], passed: dict[bytes, Any]) -> list[tuple[Any, bytes]]:
-    """The records of the table's rows that pass their checks, each with the digest of its
-    row's cells. ``passed_before`` holds the records of rows that passed against the same
-    lookups, by their cells; ``passed`` gets this table's. (A row that passes adds no
-    problem, not even a warning.)"""
+             passed_before: dict[bytes, tuple[Any, bytes]],
+             passed: dict[bytes, tuple[Any, bytes]]) -> list[tuple[Any, bytes]]:
+    """The records of the table's rows that pass their checks, each with its record_digest.
+    ``passed_before`` holds those of rows that passed against the same lookups, by their
+    cells; ``passed`` gets this table's. (A row that passes adds no problem, not even a
+    warning.)"""
     records = []
     dataset = info(cls)
     for raw in table.rows:
         # A digest of the cells, not their text: 50,000 rows' text as keys took 120 MB.
         cells = hashlib.blake2b(repr(tuple(raw.cells.items())).encode("utf-8"), digest_size=16).digest()
-        record = passed_before.get(cells)
-        if record is not None:
+        known = passed_before.get(cells)
+        if known is not None:
+            record, digest = known
             if record.source.row != raw.row:  # rows above it were added or removed
                 record = dataclasses.replace(record, source=Source(table.file, raw.row))
+                digest = record_digest(record)
         else:
             problems_before = len(problems.errors) + len(problems.warnings)
             values = convert_row(dataset, raw.cells, table.file, raw.row, lookups, problems, table.headers)
@@ -215,12 +213,21 @@ def _records(table: RawTable, cls: type, lookups: Lookups, problems: Problems, f
                 record = finish(record, problems)
             if record is None:
                 continue
+            digest = record_digest(record)
             if len(problems.errors) + len(problems.warnings) != problems_before:
-                records.append((record, cells))  # kept, but checked again next time: its problem is told again
+                records.append((record, digest))  # kept, but checked again next time: its problem is told again
                 continue
-        passed[cells] = record
-        records.append((record, cells))
+        passed[cells] = (record, digest)
+        records.append((record, digest))
     return records
+
+
+def record_digest(record: Any) -> bytes:
+    """What stands for a record read from a table in page fingerprints: a digest of its repr,
+    which shows every field (values of the declared column types, and its Source). From its
+    content, not from what it was made of: when a company is added, every community row is
+    checked again, and their unchanged records must not look changed to the pages."""
+    return hashlib.blake2b(repr(record).encode("utf-8"), digest_size=16).digest()
 
 
 def _with_id(community: Community, problems: Problems) -> Community | None:

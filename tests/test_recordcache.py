@@ -115,10 +115,10 @@ def test_names_are_put_in_pinyin_order_without_converting_them_again(site, tmp_p
     assert second.keys() - {"锦绣新苑"} == first.keys() - {"锦绣家园"}
 
 
-def test_a_record_digest_stands_for_its_row_whether_checked_or_kept(site):
-    """Fingerprints take these digests for the records: equal rows give equal digests however
-    the record was come by, and a changed row changes its own record's digest only."""
-    from conftest import COMMUNITIES
+def test_a_record_digest_follows_its_content_whether_checked_or_kept(site):
+    """Fingerprints take these digests for the records: equal records give equal digests
+    however they were come by, and a changed row changes its own record's digest only."""
+    from conftest import COMMUNITIES, credit_code
 
     from disclosure.build import load_inputs
     from disclosure.recordcache import RecordCache
@@ -136,3 +136,9 @@ def test_a_record_digest_stands_for_its_row_whether_checked_or_kept(site):
     (site / "data/communities.csv").write_text(COMMUNITIES.replace("新华西街10号", "新华西街12号"), "utf-8")
     changed = digests(cache)  # the other rows come from the kept rows
     assert {k for k in checked if changed[k] != checked[k]} == {("data/communities.csv", 2)}
+    # A company added: every community row is checked again against the new names, and the
+    # records that come out the same keep their digests (or every community page re-renders).
+    added = f"测试新增物业有限公司,{credit_code('91150802MA0N00009')},赵测四,临河区新华街9号,0478-8000009,临河区,无\n"
+    (site / "data/companies.csv").write_text(COMPANIES + added, "utf-8")
+    assert {k: d for k, d in digests(cache).items() if k[0] != "data/companies.csv"} == {
+        k: d for k, d in changed.items() if k[0] != "data/companies.csv"}
