@@ -208,6 +208,25 @@ def test_notice_in_force_by_as_of(two_notices, tmp_path, as_of, in_force, jinxiu
         assert "别墅二级：现行文件未列出此类参考价格" in jinxiu_page
 
 
+def test_communities_with_the_same_fee_each_get_the_range_of_their_own_district_and_grade(tmp_path):
+    """The sections share one set of fee checks between communities with the same district,
+    grade and fees; a community differing in district or grade must get its own."""
+    from disclosure.pinyin import slug
+
+    same_fee = [("同价甲小区", "临河区", "150802", "三级"),  # 临河区's own range 0.60–0.90
+                ("同价乙小区", "五原县", "150821", "三级"),  # the city-wide range 0.40–0.80
+                ("同价丙小区", "临河区", "150802", "二级")]  # 多层 二级 has no range in the notice
+    rows = "".join(f"{name},{district},新华街道,新华西街20号,测试恒信物业服务有限公司,专业化物业服务,既有小区,"
+                   f"多层,100,8000,0.85,{grade},无,,\n" for name, district, _, grade in same_fee)
+    site = write_site(tmp_path / "site", {**tiny_site(), "data/communities.csv": COMMUNITIES + rows})
+    output = build_site(site, output=tmp_path / "out", as_of=dt.date(2026, 1, 1))
+    pages = {name: read(output, f"communities/{code}-{slug(name)}/index.html") for name, _, code, _ in same_fee}
+    assert "多层三级：0.60–0.90" in pages["同价甲小区"] and "<strong>在参考区间内</strong>" in pages["同价甲小区"]
+    assert "多层三级：0.40–0.80" in pages["同价乙小区"]
+    assert "<strong>高于参考区间（比上限高 0.05 元）</strong>" in pages["同价乙小区"]
+    assert "多层二级：现行文件未列出此类参考价格" in pages["同价丙小区"]
+
+
 def test_notice_pages_history_and_changes(two_notices, tmp_path):
     output = build_site(two_notices, output=tmp_path / "out", as_of=dt.date(2025, 3, 15))
     prices = read(output, "prices/index.html")
