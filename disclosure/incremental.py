@@ -79,8 +79,9 @@ class Fingerprints:
     an object shared by many pages (a company, the price notice in force) is digested once
     per build, not once per page: repr() of 55,000 contexts took longer than rendering.
 
-    ``known`` gives digests of records before any walk (catalog.Catalog.digests: the rows
-    they were made from). Walking the province's records took a third of fingerprinting."""
+    ``known`` gives digests of records before any walk (catalog.Catalog.digests, made with
+    each record from its content). Walking the province's records took a third of
+    fingerprinting."""
 
     def __init__(self, template_digests: TemplateDigests, common_digest: str,
                  known: dict[int, tuple[bytes, object]] | None = None):
