@@ -9,8 +9,9 @@ Beside each file's entry, the records of its rows that passed are kept by their 
 (catalog.py), so a changed file checks only its changed rows.
 
 The entries live in <site>/.cache/records/ (pickles written by this program for this
-program; the folder is safe to delete at any time). The same store, in another folder,
-keeps open data's files (sections/opendata.py), keyed by value_digest.
+program; the folder is safe to delete at any time). The same store, in other folders of
+<site>/.cache/, keeps open data's files (sections/opendata.py, keyed by value_digest), the
+pinyin sort keys (pinyin.SortKeys) and the search terms (sections/search.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from . import keptfiles
 
 # The code that turns rows into records: a change to it makes every entry stale.
 _ENGINE = Path(__file__).resolve().parent
@@ -72,11 +75,10 @@ class RecordCache:
     def put(self, shown: str, key: str, value: Any) -> None:
         if self.folder is None:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
         entry = self._entry(shown, key)
-        for stale in self.folder.glob(entry.name.split(".")[0] + ".*.pickle"):  # one entry per file
-            stale.unlink(missing_ok=True)
-        temporary = entry.with_suffix(".tmp")
-        with open(temporary, "wb") as stream:  # not pickle.dumps: no second copy of a large entry in memory
+        if self.folder.is_dir():
+            for stale in self.folder.glob(entry.name.split(".")[0] + ".*.pickle"):  # one entry per file
+                stale.unlink(missing_ok=True)
+        # Straight to the file, not through pickle.dumps: no second copy of a large entry in memory.
+        with keptfiles.writing(entry) as temporary, open(temporary, "wb") as stream:
             pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(entry)
