@@ -20,7 +20,7 @@ from typing import Any
 
 import xlsxwriter
 
-from . import keptfiles
+from . import keptfiles, workbook
 from .model import Model
 from .schema import Column, DatasetInfo
 
@@ -64,7 +64,7 @@ def to_json(info: DatasetInfo, rows: list[list[Any]]) -> bytes:
     return f"[\n{lines}\n]\n".encode()
 
 
-WORKBOOK_FORMAT = 2  # raise when _make_workbook changes what it writes
+WORKBOOK_FORMAT = 3  # raise when workbook.make changes what it writes
 
 
 def to_xlsx(title: str, headers: list[str], rows: list[list[Any]], when: dt.date,
@@ -77,44 +77,17 @@ def to_workbook(sheets: list[tuple[str, list[str], list[list[Any]]]], when: dt.d
     """The workbook's bytes; with ``cache``, a workbook made before from the same sheets and
     date is read back instead of written again (large ones take seconds each)."""
     if cache is None:
-        return _make_workbook(sheets, when)
+        return workbook.make(sheets, when)
     # The writer's own version is part of the key: a new writer never serves an old file.
     key = hashlib.sha256(repr((WORKBOOK_FORMAT, xlsxwriter.__version__, sheets, when)).encode("utf-8")).hexdigest()
     path = cache / f"{key}.xlsx"
     if keptfiles.used(path):
         with contextlib.suppress(OSError):
             return path.read_bytes()
-    data = _make_workbook(sheets, when)
+    data = workbook.make(sheets, when)
     with keptfiles.writing(path) as temporary:
         temporary.write_bytes(data)
     return data
-
-
-def _make_workbook(sheets: list[tuple[str, list[str], list[list[Any]]]], when: dt.date) -> bytes:
-    """One worksheet per (title, headers, rows), header row frozen; the same bytes every build.
-
-    XlsxWriter writes about twice as fast as openpyxl (a province's ledgers and downloads hold
-    millions of cells). Every string is written as text: a name starting with "=" or a web
-    address stays what the record says, never a formula or a hyperlink.
-    """
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {
-        "in_memory": True,  # no temporary files; zip entries get XlsxWriter's fixed 1980 date
-        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-    })
-    for title, headers, rows in sheets:
-        # Excel refuses these characters in a sheet name, a leading or trailing ', and names longer than 31.
-        sheet = book.add_worksheet(re.sub(r"[\\/*?:\[\]]", "_", title)[:31].strip("'") or "Sheet")
-        sheet.freeze_panes(1, 0)
-        for index, header in enumerate(headers):
-            width = max([len(str(header)) * 2 + 2] + [len(str(r[index])) + 2 for r in rows[:200]])
-            sheet.set_column(index, index, min(width, 60))
-        sheet.write_row(0, 0, headers)
-        for number, row in enumerate(rows, start=1):
-            sheet.write_row(number, 0, row)
-    book.set_properties({"created": dt.datetime(when.year, when.month, when.day)})
-    book.close()
-    return buffer.getvalue()
 
 
 def _fixed_zip(data: bytes, moment: dt.datetime) -> bytes:
