@@ -162,6 +162,42 @@ def test_sections_made_in_worker_processes_give_the_same_site(site, tmp_path, mo
     assert tree(forked) == tree(sequential)
 
 
+def test_a_shared_section_no_worker_has_started_is_made_by_the_build_itself(site, tmp_path, monkeypatch):
+    """While the worker is busy with the first shared section, the build's own process, done
+    with its own sections, makes the next one instead of waiting for the worker to be free."""
+    import time
+
+    from disclosure.sections import MAKING_FILES
+
+    sequential = tmp_path / "one"
+    build(BuildOptions(source=site, output=sequential, as_of=AS_OF, workers=1))
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 0)
+    first, second = MAKING_FILES[:2]
+    made_in = {}
+    second_made = tmp_path / "second-made"
+
+    def first_waiting_for_the_second(model, contribute=first.contribute):
+        deadline = time.monotonic() + 30  # the second is never made while this one waits, if queued behind it
+        while not second_made.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        (tmp_path / "first-pid").write_text(str(os.getpid()))
+        return contribute(model)
+
+    def second_noting_the_process(model, contribute=second.contribute):
+        made_in["second"] = os.getpid()
+        result = contribute(model)
+        second_made.write_text("")
+        return result
+
+    monkeypatch.setattr(first, "contribute", first_waiting_for_the_second)
+    monkeypatch.setattr(second, "contribute", second_noting_the_process)
+    forked = tmp_path / "two"
+    build(BuildOptions(source=site, output=forked, as_of=AS_OF, workers=2))
+    assert int((tmp_path / "first-pid").read_text()) != os.getpid()
+    assert made_in["second"] == os.getpid()  # (set in this process only if it was made here)
+    assert tree(forked) == tree(sequential)
+
+
 def test_an_error_in_a_section_run_by_a_worker_reaches_the_build_whole(site, tmp_path, monkeypatch):
     from disclosure.problems import InputError, Problems
     from disclosure.sections import search

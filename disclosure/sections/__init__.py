@@ -8,12 +8,12 @@ from __future__ import annotations
 from . import coverage, credit, directory, home, notices, opendata, prices, search
 
 SECTIONS = (home, directory, credit, prices, notices, coverage, opendata, search)
-# Sections whose work is mostly making files (workbooks, the search index), slowest first: on
-# a large site they run in worker processes while the others run in the build's own. What a
-# worker makes travels back pickled, so the sections sent there are those whose results are
-# small beside their work: open data's record files and downloads (160 MB at province scale)
-# are made here instead.
-MAKING_FILES = (coverage, search)
+# Sections whose work is mostly making files (the search index, workbooks), slowest first: on a
+# large site worker processes take them in turn while the others run in the build's own, which
+# takes any still waiting once its own are made. What a worker makes travels back pickled, so
+# the sections shared are those whose results are small beside their work: open data's record
+# files and downloads (160 MB at province scale) are made here instead.
+MAKING_FILES = (search, coverage)
 # On a large site the build's own process makes these before its other sections: their large
 # workbooks are made while it holds least, and their garbage is given back before the rest.
 FIRST_HERE = (opendata,)
