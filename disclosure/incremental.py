@@ -78,6 +78,8 @@ class Fingerprints:
     would (dataclass fields, dict items, sequence items, repr of plain values), except that
     an object shared by many pages (a company, the price notice in force) is digested once
     per build, not once per page: repr() of 55,000 contexts took longer than rendering.
+    Containers (a page's context, a list of records) are not digested on their own: the
+    page's one digest covers what they hold.
 
     ``known`` gives digests of records before any walk (catalog.Catalog.digests, made with
     each record from its content). Walking the province's records took a third of
@@ -92,27 +94,27 @@ class Fingerprints:
     def page(self, page: Page) -> str:
         digest = hashlib.sha256(self.common)
         digest.update(self.templates.digest(page.template).encode("ascii"))
-        digest.update(repr(self._of(page)).encode("utf-8"))
+        digest.update(repr(self._parts(_PAGE_FIELDS(page))).encode("utf-8"))
         return digest.hexdigest()
 
     def _of(self, value: object) -> object:
-        """``value`` itself when repr() of it is cheap and stable, else a digest standing for it."""
+        """``value`` itself when repr() of it is cheap and stable, a container's items walked,
+        else a digest standing for the value."""
         kind = type(value)
         if kind in _PLAIN:
             return value
         if kind in _SEQUENCES:
             items = sorted(value, key=repr) if kind in (set, frozenset) else value  # type: ignore[call-overload]
-            return self._digest(kind.__name__, self._parts(items))  # type: ignore[attr-defined]
+            return kind.__name__, self._parts(items)  # type: ignore[attr-defined]
         if kind is dict:
             plain = _PLAIN
-            return self._digest("dict", [(k, v if type(v) in plain else self._of(v))
-                                         for k, v in value.items()])  # type: ignore[attr-defined]
+            return "dict", [(k, v if type(v) in plain else self._of(v)) for k, v in value.items()]  # type: ignore[attr-defined]
+        known = self._shared.get(id(value))  # first: most values met here are records digested before
+        if known is not None:
+            return known[0]
         fields = _field_getter(kind)
         if fields is None:
             return repr(value)
-        known = self._shared.get(id(value))
-        if known is not None:
-            return known[0]
         digest = self._digest(kind.__qualname__, self._parts(fields(value)))
         self._shared[id(value)] = (digest, value)
         return digest
@@ -144,6 +146,9 @@ def _field_getter(kind: type) -> Callable[[object], tuple] | None:
     if len(names) == 1:  # attrgetter of one name returns the value itself, not a tuple
         return lambda value: (getattr(value, names[0]),)
     return operator.attrgetter(*names) if names else lambda value: ()
+
+
+_PAGE_FIELDS = _field_getter(Page)
 
 
 @dataclass
