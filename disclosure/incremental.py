@@ -170,6 +170,7 @@ class Done:
 
     written: list[Output] = field(default_factory=list)  # put into staging
     kept: list[Output] = field(default_factory=list)  # unchanged: the live file stays
+    same: list[Output] = field(default_factory=list)  # rendered again to the live file's bytes: it stays
     failures: list[Failure] = field(default_factory=list)
 
 
@@ -199,7 +200,7 @@ class Publisher:
     def render_pages(self, progress: Progress | None = None) -> RenderStats:
         stats = RenderStats()
         for done in self._run("pages_chunk", len(self.pages), progress):
-            stats.rendered += len(done.written)
+            stats.rendered += len(done.written) + len(done.same)
             stats.reused += len(done.kept)
             stats.failures += done.failures
         stats.failures.sort()  # chunks finish in any order; the report should not
@@ -235,7 +236,7 @@ class Publisher:
                 for path, mark, size, digest in done.written:
                     self.staging.record(path, size, digest)
                     self.state.outputs[path] = (mark, size, digest)
-                for path, mark, size, digest in done.kept:
+                for path, mark, size, digest in done.kept + done.same:
                     self.staging.keep(path, size, digest)
                     self.state.outputs[path] = (mark, size, digest)
                 yield done
@@ -256,9 +257,11 @@ class Publisher:
             while running and (running[0].done() or not waiting):
                 yield running.popleft().result()
 
-    def _unchanged(self, path: str, mark: str) -> tuple[int, str] | None:
+    def _unchanged(self, path: str, mark: str, by_bytes: bool = False) -> tuple[int, str] | None:
+        """(size, digest) of the live file when the last build wrote it with this fingerprint
+        (or, ``by_bytes``, with these bytes' digest) and it is still there."""
         old = self.previous.outputs.get(path)
-        if old is not None and old[0] == mark and unchanged_on_disk(f"{self.target}/{path}", old[1]):
+        if old is not None and old[2 if by_bytes else 0] == mark and unchanged_on_disk(f"{self.target}/{path}", old[1]):
             return old[1], old[2]
         return None
 
@@ -272,11 +275,18 @@ class Publisher:
                 done.kept.append((page.path, mark, *kept))
                 continue
             try:
-                size, digest = self.staging.put(page.path, self.render(page))
+                data = self.render(page).encode("utf-8")
             except jinja2.TemplateError as exc:
                 done.failures.append((page.path, getattr(exc, "filename", None) or page.template,
                                       getattr(exc, "lineno", None), str(exc)))
                 continue
+            digest = hashlib.sha256(data).hexdigest()
+            if self._unchanged(page.path, digest, by_bytes=True) is not None:
+                # Rendered again to the same bytes (a record changed in a field this page does
+                # not show): the live file stays, and nothing is written or moved.
+                done.same.append((page.path, mark, len(data), digest))
+                continue
+            size, _ = self.staging.put(page.path, data, digest)
             done.written.append((page.path, mark, size, digest))
         if self.after_chunk is not None:
             self.after_chunk()

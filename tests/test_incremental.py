@@ -111,6 +111,31 @@ def test_no_change_renders_nothing_and_one_change_renders_few(site, tmp_path):
     assert all(p.stat().st_ino == inodes[p] for p in untouched)
 
 
+def test_a_page_rendered_again_to_the_same_bytes_stays_where_it_is(site, tmp_path, monkeypatch):
+    """A community page shows its company's name, not its address: after the address
+    changed the page is rendered again (its record's company changed) but its bytes are the
+    same, so the live file is neither written nor replaced."""
+    from disclosure import render
+
+    output = tmp_path / "out"
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    community_page = next(p for p in (output / "communities").glob("*/index.html") if "锦绣家园" in p.read_text("utf-8"))
+    company_page = output / f"companies/{CODE_A}/index.html"
+    before = {p: (p.stat().st_ino, p.read_bytes()) for p in (community_page, company_page)}
+    rendered = []
+    original = render.Renderer.render
+    monkeypatch.setattr(render.Renderer, "render", lambda self, page: rendered.append(page.path) or original(self, page))
+    (site / "data/companies.csv").write_text(COMPANIES.replace("临河区新华街1号", "临河区新华街99号"), "utf-8")
+    report = build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert community_page.relative_to(output).as_posix() in rendered
+    assert (community_page.stat().st_ino, community_page.read_bytes()) == before[community_page]
+    assert company_page.stat().st_ino != before[company_page][0]  # its bytes did change
+    assert report.rendered == len(rendered) and report.rendered + report.reused == report.pages
+    clean = tmp_path / "clean"
+    build(BuildOptions(source=site, output=clean, as_of=AS_OF, full=True))
+    assert tree(output) == tree(clean)
+
+
 def test_deleted_records_disappear(site, tmp_path):
     output = tmp_path / "out"
     build(BuildOptions(source=site, output=output, as_of=AS_OF))
