@@ -77,7 +77,8 @@ def _with_rows(package: bytes, sheets: Sequence[Sheet]) -> bytes:
                 target.writestr(entry, xml)
                 continue
             _, headers, rows = sheets[int(found.group(1)) - 1]
-            head, tail = xml.decode("utf-8").split("</sheetData>")
+            # Rows go before the end of sheetData (written self-closed when a sheet has no cell).
+            head, tail = xml.decode("utf-8").replace("<sheetData/>", "<sheetData></sheetData>").split("</sheetData>")
             head = _DIMENSION.sub(f'<dimension ref="{_dimension(headers, rows)}"/>', head, count=1)
             with target.open(entry, "w") as stream:
                 stream.write(head.encode("utf-8"))

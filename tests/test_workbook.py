@@ -97,3 +97,10 @@ def test_workbook_reads_back_as_written_and_is_the_same_bytes_every_time(tmp_pat
 def test_a_value_a_cell_cannot_hold_stops_the_workbook(value):
     with pytest.raises((ValueError, TypeError)):
         workbook.make([("表", ["甲"], [[value]])], dt.date(2026, 6, 1))
+
+
+def test_a_sheet_without_headers_still_gets_its_rows(tmp_path):
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(workbook.make([("无表头", [], [["甲", 2]])], dt.date(2026, 6, 1)))
+    sheet = openpyxl.load_workbook(path)["无表头"]
+    assert [list(row) for row in sheet.iter_rows(values_only=True)] == [[None, None], ["甲", 2]]
