@@ -17,7 +17,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import keptfiles
 from .gcpause import cycle_collector_paused
@@ -28,6 +28,9 @@ from .state import ENGINE_CODE, BuildState, input_digest, library_versions
 from .write import MANIFEST, OutputPathError, Staging, tidy
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from types import ModuleType
+
     from .catalog import Catalog
     from .content import Content
     from .model import Model
@@ -162,12 +165,12 @@ class _SharedSections:
     province scale, cold: search took 13 s in the worker while this process was done with its
     own sections after 9 s, then waited; coverage (6 s) was in the worker's queue."""
 
-    waiting: list[Any]  # slowest first
-    pool: Any  # the workers' ProcessPoolExecutor
-    apart: dict[Any, Any] = field(default_factory=dict)  # section -> its worker's Future
+    waiting: list[ModuleType]  # slowest first
+    pool: ProcessPoolExecutor
+    apart: dict[ModuleType, Future[Contribution]] = field(default_factory=dict)  # handed to a worker
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def take(self) -> Any:
+    def take(self) -> ModuleType | None:
         """The next waiting section, now this process's to make; None when none waits."""
         with self.lock:
             return self.waiting.pop(0) if self.waiting else None
