@@ -161,9 +161,10 @@ def _contributions(model: Model, workers: int) -> list[Contribution]:
 @dataclass
 class _SharedSections:
     """Sections waiting to be made by whichever process is free first: a worker (through a
-    feeder thread of this process, which waits for it) or this process itself. Measured at
-    province scale, cold: search took 13 s in the worker while this process was done with its
-    own sections after 9 s, then waited; coverage (6 s) was in the worker's queue."""
+    feeder thread of this process, which waits for it) or this process itself. At province
+    scale, cold, search alone took 13 s and coverage 6 s, while this process's own sections
+    took about 9 s together (each measured in one process): with both queued for the worker,
+    this process waited."""
 
     waiting: list[ModuleType]  # slowest first
     pool: ProcessPoolExecutor

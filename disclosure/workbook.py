@@ -3,14 +3,14 @@ below the headers are then added to the sheets exactly as XlsxWriter's constant_
 writes them.
 
 Why: a province's ledgers and downloads hold about three million cells, and XlsxWriter spends
-some 8 µs of Python on each, nearly all of it bookkeeping that a sheet of plain text and
-numbers does not need (a 50,000 × 20 sheet took 8.5 s; profiled, `_write_string`,
-`_write_cell`, shared strings and dimension checks). So XlsxWriter still writes everything
-Excel is particular about (the package, styles, the frozen header, column widths, the
-document's date, fixed zip timestamps), and this module writes only the data rows: inline
-strings and numbers, escaped as XlsxWriter escapes them. tests/test_workbook.py checks that
-these rows are byte for byte the rows XlsxWriter's constant_memory mode writes for the same
-cells.
+7–9 µs of Python on each, nearly all of it bookkeeping that a sheet of plain text and numbers
+does not need (a 50,000 × 20 sheet took 7.1–8.7 s in four runs here; profiled: `_write_string`,
+`_write_cell`, shared strings and dimension checks); written this way it took 2.6–2.7 s. So
+XlsxWriter still writes everything Excel is particular about (the package, styles, the frozen
+header, column widths, the document's date, fixed zip timestamps), and this module writes only
+the data rows: inline strings and numbers, escaped as XlsxWriter escapes them.
+tests/test_workbook.py checks that these rows are byte for byte the rows XlsxWriter's
+constant_memory mode writes for the same cells.
 """
 
 from __future__ import annotations
