@@ -167,11 +167,19 @@ def _tally(records: Sequence[Any], keys: tuple[str, ...]) -> Counter[tuple[Any, 
     return Counter(zip(*(map(attrgetter(key), records) for key in keys), strict=True))
 
 
-def _share_counts(target: Target, records: Sequence[Any]) -> tuple[int, int]:
-    """(records in the target's scope, of those the records that count)."""
+Tallies = dict[tuple[int, tuple[str, ...]], Counter[tuple[Any, ...]]]  # (id of the records, fields) -> tally
+
+
+def _share_counts(target: Target, records: Sequence[Any], tallies: Tallies) -> tuple[int, int]:
+    """(records in the target's scope, of those the records that count). ``tallies`` keeps
+    each tally for the other targets that read the same fields of the same records (the
+    bundled targets read three sets of fields between them)."""
     keys = (*target.among, *target.count)
+    tally = tallies.get((id(records), keys))
+    if tally is None:
+        tally = tallies[id(records), keys] = _tally(records, keys)
     total = hits = 0
-    for values, number in _tally(records, keys).items():
+    for values, number in tally.items():
         fields = dict(zip(keys, values, strict=True))
         if all(fields[key] in allowed for key, allowed in target.among.items()):
             total += number
@@ -199,12 +207,12 @@ def _average(target: Target, records: Sequence[Any], area: Area, goal: Fraction)
     return Result(**common, count=len(surveyed), value=value, met=value >= goal, gap=None, below=below)
 
 
-def evaluate(target: Target, area: Area) -> Result:
+def evaluate(target: Target, area: Area, tallies: Tallies | None = None) -> Result:
     records = area.subjects(target.subject)
     goal = Fraction(str(target.min_percent))
     if target.measure == "average":
         return _average(target, records, area, goal)
-    total, hits = _share_counts(target, records)
+    total, hits = _share_counts(target, records, {} if tallies is None else tallies)
     common = {"code": area.code, "name": area.name, "total": total, "is_city": area.is_city}
     if not total:
         return Result(**common, count=0, value=None, met=None, gap=None)
@@ -219,8 +227,9 @@ def _targeted(target: Target, area: Area) -> bool:
 
 def indicators(targets: Targets, areas: Sequence[Area], as_of: dt.date) -> tuple[Indicator, ...]:
     result = []
+    tallies: Tallies = {}  # the areas' records live as long as this, so their ids stay theirs
     for target in targets.indicators:
-        rows = tuple(evaluate(target, a) for a in areas if _targeted(target, a))
+        rows = tuple(evaluate(target, a, tallies) for a in areas if _targeted(target, a))
         result.append(Indicator(target, rows, due=as_of > target.deadline))
     return tuple(result)
 
