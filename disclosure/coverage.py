@@ -256,10 +256,20 @@ def areas_of(districts: Iterable[District], communities: Iterable[Community], co
     """Each district (even one with no records), then the city as a whole."""
     communities = tuple(communities)
     companies = tuple(companies)
-    result = [Area(d.code, d.name, tuple(c for c in communities if c.district == d.code),
-                   tuple(c for c in companies if c.district == d.code)) for d in districts]
+    # One pass over the records, not one per district: the province has 55,000 and seven districts.
+    communities_in, companies_in = _by_district(communities), _by_district(companies)
+    result = [Area(d.code, d.name, tuple(communities_in.get(d.code, ())), tuple(companies_in.get(d.code, ())))
+              for d in districts]
     result.append(Area(city_code, city_name, communities, companies, is_city=True))
     return tuple(result)
+
+
+def _by_district(records: Iterable[Any]) -> dict[str, list[Any]]:
+    """The records of each district code, in their order."""
+    found: dict[str, list[Any]] = {}
+    for record in records:
+        found.setdefault(record.district, []).append(record)
+    return found
 
 
 def compute(targets: Targets, areas: Sequence[Area], as_of: dt.date) -> Coverage:
