@@ -72,11 +72,11 @@ def _with_rows(package: bytes, sheets: Sequence[Sheet]) -> bytes:
             entry = zipfile.ZipInfo(name, _ZIP_DATE)
             entry.compress_type = zipfile.ZIP_DEFLATED
             found = _SHEET_ENTRY.fullmatch(name)
+            _, headers, rows = sheets[int(found.group(1)) - 1] if found else ("", (), ())
             xml = source.read(name)
-            if found is None or not sheets[int(found.group(1)) - 1][2]:
+            if not rows:
                 target.writestr(entry, xml)
                 continue
-            _, headers, rows = sheets[int(found.group(1)) - 1]
             # Rows go before the end of sheetData (written self-closed when a sheet has no cell).
             head, tail = xml.decode("utf-8").replace("<sheetData/>", "<sheetData></sheetData>").split("</sheetData>")
             head = _DIMENSION.sub(f'<dimension ref="{_dimension(headers, rows)}"/>', head, count=1)
