@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -64,7 +65,12 @@ def to_json(info: DatasetInfo, rows: list[list[Any]]) -> bytes:
     return f"[\n{lines}\n]\n".encode()
 
 
-WORKBOOK_FORMAT = 3  # raise when workbook.make changes what it writes
+@functools.cache
+def _workbook_writer() -> bytes:
+    """What kept workbooks are keyed by besides their sheets: the writer's own code and
+    XlsxWriter's version, so a changed writer never serves an old file. (A number to raise by
+    hand whenever workbook.py changed what it writes was easy to forget.)"""
+    return Path(workbook.__file__).read_bytes() + xlsxwriter.__version__.encode()
 
 
 def to_xlsx(title: str, headers: list[str], rows: list[list[Any]], when: dt.date,
@@ -78,8 +84,7 @@ def to_workbook(sheets: list[tuple[str, list[str], list[list[Any]]]], when: dt.d
     date is read back instead of written again (large ones take seconds each)."""
     if cache is None:
         return workbook.make(sheets, when)
-    # The writer's own version is part of the key: a new writer never serves an old file.
-    key = hashlib.sha256(repr((WORKBOOK_FORMAT, xlsxwriter.__version__, sheets, when)).encode("utf-8")).hexdigest()
+    key = hashlib.sha256(_workbook_writer() + repr((sheets, when)).encode("utf-8")).hexdigest()
     path = cache / f"{key}.xlsx"
     if keptfiles.used(path):
         with contextlib.suppress(OSError):

@@ -212,6 +212,24 @@ def test_workbook_cache_serves_the_same_bytes_and_misses_on_change(tmp_path):
     assert len(list(tmp_path.glob("*.xlsx"))) == 2
 
 
+def test_a_kept_workbook_is_not_served_once_the_writer_changed(tmp_path, monkeypatch):
+    """The key holds workbook.py's code: an edit to the writer makes every workbook again."""
+    from disclosure import exports, workbook
+
+    sheets = [("表", ["甲"], [["一"]])]
+    kept = tmp_path / "kept"
+    exports.to_workbook(sheets, dt.date(2026, 6, 1), kept)
+    (next(kept.glob("*.xlsx"))).write_bytes(b"served from the cache")
+    edited = tmp_path / "workbook.py"
+    edited.write_bytes(Path(workbook.__file__).read_bytes() + b"# edited\n")
+    monkeypatch.setattr(workbook, "__file__", str(edited))
+    exports._workbook_writer.cache_clear()
+    try:
+        assert exports.to_workbook(sheets, dt.date(2026, 6, 1), kept) != b"served from the cache"
+    finally:
+        exports._workbook_writer.cache_clear()  # the next test keys by the real file again
+
+
 def test_downloads_kept_between_builds_are_made_again_when_what_they_show_changes(tmp_path, monkeypatch):
     from conftest import CODE_A, COMMUNITIES, COMPANIES
 
