@@ -90,8 +90,9 @@ def read_settings(source: Path, base_url: str | None, problems: Problems) -> Set
 
 def load_inputs(source: Path, base_url: str | None = None, strict: bool = False,
                 settings: Settings | None = None, problems: Problems | None = None,
-                cache: RecordCache | None = None) -> Inputs:
-    """Stages load and validate. Raises InputError with every problem found."""
+                cache: RecordCache | None = None, workers: int = 1) -> Inputs:
+    """Stages load and validate. Raises InputError with every problem found. ``workers``:
+    processes that may check a large table's new rows together."""
     # The stages' modules are imported when a stage runs: a build that finds nothing
     # changed returns before paying for pypinyin, openpyxl, Markdown or Jinja2.
     from .catalog import load_catalog
@@ -99,7 +100,7 @@ def load_inputs(source: Path, base_url: str | None = None, strict: bool = False,
 
     problems = problems or Problems()
     settings = settings or read_settings(source, base_url, problems)
-    catalog = load_catalog(source, settings, problems, cache)
+    catalog = load_catalog(source, settings, problems, cache, workers)
     content = load_content(source, settings.organiser, problems)
     if problems.errors or (strict and problems.warnings):
         raise InputError(problems, "校验数据")
@@ -249,11 +250,12 @@ def _build(options: BuildOptions) -> BuildReport:
     from .incremental import Fingerprints, Publisher, TemplateDigests, terminal_progress
     from .recordcache import RecordCache
 
+    workers = options.workers or os.cpu_count() or 1
     # Reading makes records that live as long as the build (unpickling the province's cached
     # community records took 0.8 s with the cycle collector, 0.46 s without).
     with cycle_collector_paused():
         inputs = load_inputs(source, options.base_url, options.strict, settings, problems,
-                             RecordCache(source / ".cache" / "records", refresh=options.full))
+                             RecordCache(source / ".cache" / "records", refresh=options.full), workers)
     report.warnings = inputs.problems
     lap("读取与校验")
     # Records and pages live until the build ends: moved out of the cycle collector's way, its
@@ -261,7 +263,6 @@ def _build(options: BuildOptions) -> BuildReport:
     # forked render workers do not copy their pages just to mark them.
     gc.freeze()
 
-    workers = options.workers or os.cpu_count() or 1
     pages, files = assemble(inputs, as_of, source, workers)
     files += _static_files(themes, {f.path for f in files})
     _check_paths(pages, files)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -70,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if args.command == "check":
-            inputs = load_inputs(source, strict=args.strict)
+            inputs = load_inputs(source, strict=args.strict, workers=os.cpu_count() or 1)
             if inputs.problems.warnings:
                 print(inputs.problems.report(), file=sys.stderr)
             catalog = inputs.catalog
