@@ -256,17 +256,22 @@ def _build(options: BuildOptions) -> BuildReport:
     with cycle_collector_paused():
         inputs = load_inputs(source, options.base_url, options.strict, settings, problems,
                              RecordCache(source / ".cache" / "records", refresh=options.full), workers)
+        # The records live until the build ends: frozen, they are out of the cycle collector's
+        # way (its full passes re-walked them), and forked workers do not copy them just to
+        # mark them. Frozen before the collector is back: its first pass would otherwise walk
+        # every object made while it was paused (0.19-0.25 s for a province's records).
+        gc.freeze()
     report.warnings = inputs.problems
     lap("读取与校验")
-    # Records and pages live until the build ends: moved out of the cycle collector's way, its
-    # full collections stop re-walking them (about a tenth of assembling a province), and
-    # forked render workers do not copy their pages just to mark them.
-    gc.freeze()
 
-    pages, files = assemble(inputs, as_of, source, workers)
-    files += _static_files(themes, {f.path for f in files})
-    _check_paths(pages, files)
-    gc.freeze()
+    # Assembling, too, makes objects that live until the build ends (the pages), and no garbage
+    # cycles to speak of: with the collector paused, assembling a province in one process took
+    # 4.7-5.8 s instead of 6.1-6.7 s (four alternating runs each), at the same peak memory.
+    with cycle_collector_paused():
+        pages, files = assemble(inputs, as_of, source, workers)
+        files += _static_files(themes, {f.path for f in files})
+        _check_paths(pages, files)
+        gc.freeze()
     lap("组织页面")
 
     qr_codes = qr.QrCodes(source / ".cache" / "qr")
