@@ -170,7 +170,7 @@ class Done:
 
     written: list[Output] = field(default_factory=list)  # put into staging
     kept: list[Output] = field(default_factory=list)  # unchanged: the live file stays
-    same: list[Output] = field(default_factory=list)  # rendered again to the live file's bytes: it stays
+    same: list[Output] = field(default_factory=list)  # made again with the live file's bytes: it stays
     failures: list[Failure] = field(default_factory=list)
 
 
@@ -257,13 +257,29 @@ class Publisher:
             while running and (running[0].done() or not waiting):
                 yield running.popleft().result()
 
-    def _unchanged(self, path: str, mark: str, by_bytes: bool = False) -> tuple[int, str] | None:
+    def _unchanged(self, path: str, mark: str) -> tuple[int, str] | None:
         """(size, digest) of the live file when the last build wrote it with this fingerprint
-        (or, ``by_bytes``, with these bytes' digest) and it is still there."""
+        and it is still there."""
         old = self.previous.outputs.get(path)
-        if old is not None and old[2 if by_bytes else 0] == mark and unchanged_on_disk(f"{self.target}/{path}", old[1]):
+        if old is not None and old[0] == mark and unchanged_on_disk(f"{self.target}/{path}", old[1]):
             return old[1], old[2]
         return None
+
+    def _same_bytes(self, path: str, data: bytes, digest: str) -> bool:
+        """The live file holds ``data`` (whose sha256 is ``digest``): by the digest the last
+        build recorded and the size on disk, or, where no digest was recorded (``--full``
+        trusts none: state.BuildState.of_folder), by reading the file."""
+        old = self.previous.outputs.get(path)
+        if old is None:
+            return False
+        live = f"{self.target}/{path}"
+        if old[2]:
+            return old[1] == len(data) and old[2] == digest and unchanged_on_disk(live, old[1])
+        try:
+            with open(live, "rb") as stream:
+                return stream.read(len(data) + 1) == data
+        except OSError:
+            return False
 
     def pages_chunk(self, indices: range) -> Done:
         done = Done()
@@ -281,7 +297,7 @@ class Publisher:
                                       getattr(exc, "lineno", None), str(exc)))
                 continue
             digest = hashlib.sha256(data).hexdigest()
-            if self._unchanged(page.path, digest, by_bytes=True) is not None:
+            if self._same_bytes(page.path, data, digest):
                 # Rendered again to the same bytes (a record changed in a field this page does
                 # not show): the live file stays, and nothing is written or moved.
                 done.same.append((page.path, mark, len(data), digest))
@@ -301,6 +317,8 @@ class Publisher:
             kept = self._unchanged(data_file.path, digest)
             if kept is not None:
                 done.kept.append((data_file.path, digest, *kept))
+            elif self._same_bytes(data_file.path, content, digest):  # --full: the same bytes on disk
+                done.same.append((data_file.path, digest, len(content), digest))
             else:
                 size, _ = self.staging.put(data_file.path, content, digest)
                 done.written.append((data_file.path, digest, size, digest))

@@ -44,6 +44,33 @@ class BuildState:
         return cls({path: tuple(entry) for path, entry in data["outputs"].items()},
                    data["inputs"], data["pages"], data["warnings"])
 
+    @classmethod
+    def of_folder(cls, output: Path) -> BuildState | None:
+        """What ``output`` holds, trusting no record of how it was made: the path of every
+        file, without fingerprint, size (-1) or digest, so every page is rendered and a file
+        is kept only when its bytes, read from disk, are the new ones. None when there is no
+        folder, or it holds anything but folders and plain files (a link could lead out of
+        it): then the whole site is made afresh and swapped in. (Walking a province's 118,000
+        files took 0.7-0.9 s, and 1.6-3.4 s when each file's size was asked for too.)"""
+        if not output.is_dir() or output.is_symlink():
+            return None
+        outputs: dict[str, tuple[str, int, str]] = {}
+        pending = [(str(output), "")]
+        try:
+            while pending:
+                folder, prefix = pending.pop()
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        if entry.is_dir(follow_symlinks=False):
+                            pending.append((entry.path, f"{prefix}{entry.name}/"))
+                        elif entry.is_file(follow_symlinks=False):
+                            outputs[f"{prefix}{entry.name}"] = ("", -1, "")
+                        else:
+                            return None
+        except OSError:  # a folder that cannot be read
+            return None
+        return cls(outputs)
+
     def to_json(self) -> bytes:
         return json.dumps({"version": STATE_VERSION, "inputs": self.inputs, "pages": self.pages,
                            "warnings": self.warnings, "outputs": self.outputs},

@@ -2,9 +2,10 @@
 
 Two ways to make the staging folder live:
 
-- **swap** (first build, ``--full``): staging holds the whole site and replaces output/ by
-  rename.
-- **patch** (a rebuild): staging holds only the files that changed, side by side under
+- **swap** (a first build; ``--full`` when output/ holds anything but folders and plain
+  files): staging holds the whole site and replaces output/ by rename.
+- **patch** (a rebuild, ``--full`` included: it compares the new bytes with the files on
+  disk): staging holds only the files that changed, side by side under
   names made from their paths (``staged_name``). A journal beside
   output/ names the files to move in and the files to delete; once it is on disk, the
   change is decided and is carried out file by file, each by rename. A build killed while

@@ -136,6 +136,50 @@ def test_a_page_rendered_again_to_the_same_bytes_stays_where_it_is(site, tmp_pat
     assert tree(output) == tree(clean)
 
 
+def test_a_full_build_leaves_files_whose_bytes_come_out_the_same(site, tmp_path):
+    """--full trusts nothing the last build recorded, yet a file that comes out with the
+    bytes already on disk stays where it is (replacing all of a province's files meant
+    deleting the old ones, which took longer than making the site). A file edited by hand,
+    even to the same size, is made again; a file no build makes is removed."""
+    output = tmp_path / "out"
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    company_page = output / f"companies/{CODE_A}/index.html"
+    download = output / "downloads/companies.csv"
+    untouched = [output / "notices/2026-credit/index.html", output / "downloads/communities.json"]
+    edited = output / "prices/2025-01/index.html"
+    inodes = {p: p.stat().st_ino for p in [company_page, download, *untouched]}
+    made = edited.read_bytes()
+    edited.write_bytes(made.replace(b"<html", b"<HTML", 1))  # the same size: a normal rebuild trusts it
+    (output / "stray.html").write_text("not made by any build", "utf-8")
+    (site / "data/companies.csv").write_text(COMPANIES.replace("临河区新华街1号", "临河区新华街99号"), "utf-8")
+    report = build(BuildOptions(source=site, output=output, as_of=AS_OF, full=True))
+    assert report.rendered == report.pages and report.reused == 0
+    assert all(p.stat().st_ino == inodes[p] for p in untouched)
+    assert company_page.stat().st_ino != inodes[company_page] and download.stat().st_ino != inodes[download]
+    assert edited.read_bytes() == made
+    assert not (output / "stray.html").exists()
+    clean = tmp_path / "clean"
+    fresh = shutil.copytree(site, tmp_path / "fresh", ignore=shutil.ignore_patterns(".cache"))
+    build(BuildOptions(source=fresh, output=clean, as_of=AS_OF, full=True))
+    assert tree(output) == tree(clean)
+    again = build(BuildOptions(source=site, output=output, as_of=AS_OF))  # what it recorded serves the next build
+    assert again.unchanged
+
+
+def test_a_full_build_makes_the_whole_site_afresh_when_output_holds_a_link(site, tmp_path):
+    output = tmp_path / "out"
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (output / "communities" / "elsewhere").symlink_to(outside, target_is_directory=True)
+    page = output / "notices/2026-credit/index.html"
+    inode = page.stat().st_ino
+    build(BuildOptions(source=site, output=output, as_of=AS_OF, full=True))
+    assert not os.path.lexists(output / "communities" / "elsewhere")
+    assert page.stat().st_ino != inode  # written afresh: the whole folder was swapped in
+    assert list(outside.iterdir()) == []
+
+
 def test_deleted_records_disappear(site, tmp_path):
     output = tmp_path / "out"
     build(BuildOptions(source=site, output=output, as_of=AS_OF))
