@@ -9,7 +9,10 @@ build runs as its own process (generate.py build), timed from outside. Peak memo
 twice: the largest process's, from wait4(), and the sum over the build and its workers, from
 /proc (PSS, sampled every 0.2 s, so a shorter peak can be missed). Scenarios: full build,
 rebuild with no change, after changing one company, after changing one community, after
-adding one rating year, after editing the base template.
+adding one rating year, after editing the base template. With ``--repeat N`` each rebuild
+scenario runs N times, each with an edit of its own (a new phone number, a new address, the
+year removed and added again, a new template edit), and a summary gives each one's range:
+this machine's speed swings by a third between runs of the same build.
 """
 
 from __future__ import annotations
@@ -112,6 +115,8 @@ def main() -> None:
     parser.add_argument("--companies", type=int)
     parser.add_argument("--communities", type=int)
     parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=1, choices=range(1, 9), metavar="1-8",
+                        help="runs of each rebuild scenario")
     args = parser.parse_args()
 
     work = Path(tempfile.gettempdir()) / "bench-build"
@@ -135,30 +140,45 @@ def main() -> None:
             (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, source / name)
     print(f"machine: {os.cpu_count()} cores; data: {source}")
 
-    report("full build", run_build(source, "--full"))
-    report("rebuild, no change", run_build(source))
+    seconds: dict[str, list[float]] = {}
 
-    edit_first_row(source / "data", "companies", ",0478-", ",0479-")  # one company's phone
-    report("rebuild, one company", run_build(source))
+    def measure(name: str, *extra: str) -> None:
+        result = run_build(source, *extra)
+        seconds.setdefault(name, []).append(result["seconds"])
+        report(name if args.repeat == 1 else f"{name} #{len(seconds[name])}", result)
 
-    edit_first_row(source / "data", "communities", "号,", "号甲,")  # one community's address
-    report("rebuild, one community", run_build(source))
-
-    ratings = sorted((source / "data/ratings").iterdir())
-    if ratings:
-        newest = ratings[-1]
-        year = int(re.search(r"\d{4}", newest.name).group(0))
-        hidden = work / newest.name
-        shutil.move(newest, hidden)  # build without the newest year, then add it back
-        run_build(source)
-        shutil.move(hidden, newest)
-        report(f"rebuild, add year {year}", run_build(source))
-
+    measure("full build", "--full")
     theme = source / "themes/default/templates"
-    theme.mkdir(parents=True, exist_ok=True)
     base = (ROOT / "themes/default/templates/base.html").read_text(encoding="utf-8")
-    (theme / "base.html").write_text(base.replace("</footer>", "<!-- edited --></footer>"), encoding="utf-8")
-    report("rebuild, base template", run_build(source))
+    ratings = sorted((source / "data/ratings").iterdir())
+    for run in range(args.repeat):
+        measure("rebuild, no change")
+
+        # One company's phone, and one community's address, each time a value not used before.
+        edit_first_row(source / "data", "companies", f",04{78 + run}-", f",04{79 + run}-")
+        measure("rebuild, one company")
+        edit_first_row(source / "data", "communities", f"号{'甲乙丙丁戊己庚辛'[run - 1] if run else ''},",
+                       f"号{'甲乙丙丁戊己庚辛'[run]},")
+        measure("rebuild, one community")
+
+        if ratings:
+            newest = ratings[-1]
+            year = int(re.search(r"\d{4}", newest.name).group(0))
+            hidden = work / newest.name
+            shutil.move(newest, hidden)  # build without the newest year, then add it back
+            run_build(source)
+            shutil.move(hidden, newest)
+            measure(f"rebuild, add year {year}")
+
+        theme.mkdir(parents=True, exist_ok=True)
+        (theme / "base.html").write_text(base.replace("</footer>", f"<!-- edited {run + 1} --></footer>"),
+                                         encoding="utf-8")
+        measure("rebuild, base template")
+
+    if args.repeat > 1:
+        print("\nsummary (seconds, fastest–slowest of each scenario's runs):")
+        for name, runs in seconds.items():
+            print(f"  {name:<28} {min(runs):7.2f} – {max(runs):7.2f}  ({', '.join(f'{r:.2f}' for r in runs)})")
 
 
 if __name__ == "__main__":
