@@ -170,7 +170,7 @@ class Done:
 
     written: list[Output] = field(default_factory=list)  # put into staging
     kept: list[Output] = field(default_factory=list)  # unchanged: the live file stays
-    same: list[Output] = field(default_factory=list)  # made again with the live file's bytes: it stays
+    same: list[Output] = field(default_factory=list)  # rendered again to the live file's bytes: it stays
     failures: list[Failure] = field(default_factory=list)
 
 
@@ -313,12 +313,9 @@ class Publisher:
         for index in indices:
             data_file = self.files[index]
             content = data_file.data()
-            digest = hashlib.sha256(content).hexdigest()  # a file's fingerprint is its digest
-            kept = self._unchanged(data_file.path, digest)
-            if kept is not None:
-                done.kept.append((data_file.path, digest, *kept))
-            elif self._same_bytes(data_file.path, content, digest):  # --full: the same bytes on disk
-                done.same.append((data_file.path, digest, len(content), digest))
+            digest = hashlib.sha256(content).hexdigest()
+            if self._same_bytes(data_file.path, content, digest):  # a file's fingerprint is its digest
+                done.kept.append((data_file.path, digest, len(content), digest))
             else:
                 size, _ = self.staging.put(data_file.path, content, digest)
                 done.written.append((data_file.path, digest, size, digest))
