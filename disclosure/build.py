@@ -234,8 +234,8 @@ def _build(options: BuildOptions) -> BuildReport:
     # --full trusts nothing the last build recorded; it still leaves in place each file whose
     # bytes, read from disk, come out the same (replacing all of a province's 118,000 files
     # meant deleting the old ones: 34-48 s on this machine's disk). What output/ holds is
-    # listed in a thread while the data is read: walking a province's output/ took 0.7 to
-    # 4.1 s, most of it waiting for the disk.
+    # listed in a thread while the data is read: the walk mostly waits for the disk (timings
+    # in BuildState.of_folder).
     listing = _listed_in_thread(output) if options.full else None
     previous = None if options.full else BuildState.load(output)
     inputs_digest = input_digest(
