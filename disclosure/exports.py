@@ -14,8 +14,6 @@ import functools
 import hashlib
 import io
 import json
-import re
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -93,24 +91,6 @@ def to_workbook(sheets: list[tuple[str, list[str], list[list[Any]]]], when: dt.d
     with keptfiles.writing(path) as temporary:
         temporary.write_bytes(data)
     return data
-
-
-def _fixed_zip(data: bytes, moment: dt.datetime) -> bytes:
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=moment.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            content = source.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                # openpyxl stamps the save time as "modified", whatever the workbook says.
-                stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>",
-                                 content)
-            target.writestr(info, content)
-    return out.getvalue()
 
 
 def _text(value: Any) -> str:

@@ -2,49 +2,56 @@
 
 One converter for the whole build, remembering each word's readings (see below), so the
 50,000 names of a province are converted in a fraction of pypinyin's usual time.
+
+pypinyin is imported at the first name converted, not with this module: loading its
+dictionaries took 0.23 s of a rebuild, and a rebuild whose names all have kept sort keys
+(SortKeys) and cached records converts none.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
-from pypinyin import Style
-from pypinyin.converter import UltimateConverter
-from pypinyin.core import Pinyin
-
 if TYPE_CHECKING:
+    from pypinyin.core import Pinyin
+
     from .recordcache import RecordCache
 
 
-class _WordMemoConverter(UltimateConverter):
-    """The converter behind pypinyin's lazy_pinyin, remembering each word's readings.
+@cache
+def _pinyin() -> Pinyin:
+    """pypinyin's converter (the one behind lazy_pinyin), remembering each word's readings.
 
     Names are made of a few hundred words used over and over (家园, 物业, street names), and
     converting a word's readings to a style is most of lazy_pinyin's time: this makes a new
     name about five times cheaper, with the same result.
     """
+    from pypinyin.converter import UltimateConverter
+    from pypinyin.core import Pinyin
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._words: dict[tuple[Any, ...], list[list[str]]] = {}
+    class WordMemoConverter(UltimateConverter):
+        def __init__(self) -> None:
+            super().__init__()
+            self._words: dict[tuple[Any, ...], list[list[str]]] = {}
 
-    def convert(self, words: str, style: Style, heteronym: bool, errors: Any, strict: bool, **kwargs: Any) -> list:
-        key = (words, style, heteronym, errors, strict)
-        if key not in self._words:
-            self._words[key] = super().convert(words, style, heteronym, errors, strict, **kwargs)
-        return [list(readings) for readings in self._words[key]]  # callers may change what they get
+        def convert(self, words: str, style: Any, heteronym: bool, errors: Any, strict: bool, **kwargs: Any) -> list:
+            key = (words, style, heteronym, errors, strict)
+            if key not in self._words:
+                self._words[key] = super().convert(words, style, heteronym, errors, strict, **kwargs)
+            return [list(readings) for readings in self._words[key]]  # callers may change what they get
 
-
-_PINYIN = Pinyin(_WordMemoConverter())
+    return Pinyin(WordMemoConverter())
 
 
 @lru_cache(maxsize=65536)  # streets, districts and company names repeat across many records
 def pinyin_key(name: str) -> tuple[str, str]:
     """Sort Chinese names the way a reader expects: by pinyin, then by the characters."""
-    return (" ".join(_PINYIN.lazy_pinyin(name, style=Style.TONE3, errors="default")), name)
+    from pypinyin import Style
+
+    return (" ".join(_pinyin().lazy_pinyin(name, style=Style.TONE3, errors="default")), name)
 
 
 class SortKeys:
@@ -75,4 +82,4 @@ class SortKeys:
 def slug(name: str, limit: int = 60) -> str:
     """A name as lower-case pinyin letters and digits for a web address (digits and Latin
     letters are kept as written); empty when nothing is left."""
-    return re.sub(r"[^a-z0-9]+", "", "".join(_PINYIN.lazy_pinyin(name)).lower())[:limit]
+    return re.sub(r"[^a-z0-9]+", "", "".join(_pinyin().lazy_pinyin(name)).lower())[:limit]

@@ -1,13 +1,15 @@
 """QR codes of page addresses for the printed notice sheets, kept between builds.
 
-zxing-cpp encodes in C++ and chooses the mask pattern by the standard's penalty rules: about
-0.7 ms for a community page's address, most of that page's rendering time. A code depends
-only on its address, so each one made is kept in <site>/.cache/qr/: a rebuild after a
-template edit renders 50,000 community pages without encoding them again.
+zxing-cpp encodes in C++ and chooses the mask pattern by the standard's penalty rules: 0.25
+and 0.37 ms for a community page's address in two measurements, most of that page's
+rendering time. A code depends only on its address, so each one made is kept in
+<site>/.cache/qr/: a rebuild after a template edit renders 50,000 community pages without
+encoding them again.
 
 The image is a 1-bit PNG in a data: URL, made with numpy and zlib (an SVG path took longer
 to write than the code to encode, and was four times the size). The page's CSS scales it
-without smoothing, so printed modules stay sharp.
+without smoothing, so printed modules stay sharp. numpy is imported when a code is made, not
+with this module: a rebuild whose codes are all kept does not pay for it (0.09-0.19 s).
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ import struct
 import zlib
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy
 import zxingcpp
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    import numpy
 
 QR_SCALE = 3  # screen pixels per module
 QR_QUIET_ZONE = 4  # light modules around the code, as the standard asks for scanners
@@ -35,6 +40,8 @@ Image = tuple[int, str]  # displayed width and height in pixels, base64 of the P
 
 
 def image_of(url: str) -> Image:
+    import numpy
+
     code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     modules = numpy.asarray(code.to_image(scale=1, add_quiet_zones=False))  # 0 dark, 255 light
     light = numpy.ones([side + 2 * QR_QUIET_ZONE for side in modules.shape], dtype=bool)
@@ -45,6 +52,8 @@ def image_of(url: str) -> Image:
 def _png(light: numpy.ndarray) -> bytes:
     """A PNG of a black-and-white image (True for white): 1-bit greyscale, eight pixels a
     byte, each row after a zero byte (no filter), the rows compressed by zlib."""
+    import numpy
+
     height, width = light.shape
     rows = numpy.zeros((height, 1 + (width + 7) // 8), dtype=numpy.uint8)
     rows[:, 1:] = numpy.packbits(light, axis=1)

@@ -13,11 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import pairwise
-
-from pypinyin.phrases_dict import phrases_dict as PHRASES_DICT
-from pypinyin.pinyin_dict import pinyin_dict as PINYIN_DICT
 
 # Field kinds: how a field is tokenized and what a match in it weighs. A document's weight for
 # a term is the sum over its fields containing the term, in whoosh and in the browser alike.
@@ -83,7 +80,15 @@ def exact_key(text: str) -> str:
     return EXACT_PREFIX + "".join(m.group(0) for m in _RUNS.finditer(normalize(text)))
 
 
-_PHRASE_LONGEST = max(len(p) for p in (*PHRASES_DICT, *PHRASES))
+@cache
+def _dictionaries() -> tuple[dict[str, list[list[str]]], dict[int, str], int]:
+    """pypinyin's phrase and character dictionaries, and the longest phrase's length; read at
+    the first name turned into pinyin, not at import (0.2 s): a build whose documents all
+    have kept terms needs none."""
+    from pypinyin.phrases_dict import phrases_dict
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    return phrases_dict, pinyin_dict, max(len(p) for p in (*phrases_dict, *PHRASES))
 
 
 @lru_cache(maxsize=1 << 12)
@@ -101,20 +106,21 @@ def han_pinyin(run: str, person: bool = False) -> tuple[str, ...]:
     character's first reading: what pypinyin's lazy_pinyin does, read straight from its
     dictionaries, since lazy_pinyin itself takes about a millisecond a name. Cached because a
     province repeats its estate names, streets and people's names thousands of times."""
+    phrases, characters, longest = _dictionaries()
     out: list[str] = []
     i = 0
     while i < len(run):
-        for length in range(min(_PHRASE_LONGEST, len(run) - i), 1, -1):
+        for length in range(min(longest, len(run) - i), 1, -1):
             piece = run[i:i + length]
             reading = PHRASES.get(piece)
-            if reading is None and piece in PHRASES_DICT:
-                reading = tuple(_plain(r[0]) for r in PHRASES_DICT[piece])
+            if reading is None and piece in phrases:
+                reading = tuple(_plain(r[0]) for r in phrases[piece])
             if reading is not None and len(reading) == length:
                 out += reading
                 i += length
                 break
         else:
-            marked = PINYIN_DICT.get(ord(run[i]))
+            marked = characters.get(ord(run[i]))
             out.append(_plain(marked.split(",")[0]) if marked else "")
             i += 1
     if person and run and run[0] in SURNAMES:

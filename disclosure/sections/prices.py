@@ -14,7 +14,7 @@ import io
 import json
 from typing import Any
 
-import openpyxl
+import xlsxwriter
 
 from .. import exports
 from ..model import Model
@@ -170,23 +170,27 @@ def _csv(grid: list[list[Any]]) -> bytes:
 
 
 def _xlsx(title: str, grid: list[list[Any]], when: dt.date) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "价格文件"
-    for row in grid:
-        sheet.append(row)
-    for cells in sheet.iter_rows():
-        for cell in cells:
-            if isinstance(cell.value, float):
-                cell.number_format = "0.00"
-    for letter, width in zip("ABCDE", (24, 40, 12, 24, 24), strict=True):
-        sheet.column_dimensions[letter].width = width
-    moment = dt.datetime(when.year, when.month, when.day)
-    book.properties.created = book.properties.modified = moment
-    book.properties.title = title
+    """The grid as a workbook, prices shown with two decimals. Written with XlsxWriter, as every
+    other workbook of the site: in_memory mode gives its zip entries a fixed date, and the
+    document's date is the build's, so two builds give the same bytes. (openpyxl wrote it before;
+    importing it took 0.14-0.4 s of every build.)"""
     buffer = io.BytesIO()
-    book.save(buffer)
-    return exports._fixed_zip(buffer.getvalue(), moment)  # same bytes on every build
+    book = xlsxwriter.Workbook(buffer, {
+        "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+    })
+    sheet = book.add_worksheet("价格文件")
+    money = book.add_format({"num_format": "0.00"})
+    for column, width in enumerate((24, 40, 12, 24, 24)):
+        sheet.set_column(column, column, width)
+    for number, row in enumerate(grid):
+        for column, value in enumerate(row):
+            if isinstance(value, float):
+                sheet.write_number(number, column, value, money)
+            elif value is not None and value != "":
+                sheet.write(number, column, value)
+    book.set_properties({"title": title, "created": dt.datetime(when.year, when.month, when.day)})
+    book.close()
+    return buffer.getvalue()
 
 
 def _json(model: Model, notice: PriceNotice) -> bytes:
