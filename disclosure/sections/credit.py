@@ -73,7 +73,7 @@ def _year_page(model: Model, year: RatingYear, changes: YearChanges | None) -> P
                      for name, counts in by_district.items()]
     return Page(
         f"credit/{year.year}/index.html", "credit_year.html", f"{year.year}年度物业服务企业信用评价结果",
-        {"year": year, "ratings": ratings, "companies": model.companies,
+        {"year": year, "ratings": ratings,
          "red": model.list_entries(year.year, "红榜"), "black": model.list_entries(year.year, "黑榜"),
          "grades": grades, "distribution": distribution, "district_rows": district_rows,
          "chart": svgchart.bar_chart(f"{year.year}年度信用等级分布（家）",
