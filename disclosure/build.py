@@ -312,7 +312,7 @@ def _build(options: BuildOptions) -> BuildReport:
         state.outputs[MANIFEST] = (digest, size, digest)
         state.inputs = inputs_digest
         state.warnings = [dataclasses.asdict(w) for w in inputs.problems.warnings]
-        staging.commit(state.to_json())
+        staging.commit(state.to_bytes())
     except BaseException:
         if publisher is not None:
             publisher.close()

@@ -7,8 +7,8 @@ in which nothing changed only needs this, and should return before those are imp
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+import pickle
 import sys
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .write import state_path
 
-STATE_VERSION = 3
+STATE_VERSION = 4
 # The engine's own code is an input of every build, like the data: a change re-checks all.
 ENGINE_CODE = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "search")
 # Libraries whose output ends up in the site: a new version may change the bytes.
@@ -34,15 +34,18 @@ class BuildState:
 
     @classmethod
     def load(cls, output: Path) -> BuildState | None:
-        """The record the last build left beside output/; None if there is none to trust."""
+        """The record the last build left beside output/; None if there is none to trust.
+
+        A pickle, written by this program only, like the record cache: for a province's
+        118,000 files, JSON took 0.28-0.36 s to read and 0.22-0.35 s to write, a pickle
+        0.12-0.18 and 0.13-0.18 s (three runs)."""
         try:
-            data = json.loads(state_path(output).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = pickle.loads(state_path(output).read_bytes())  # noqa: S301 - written by this program
+            if data["version"] != STATE_VERSION or not output.is_dir():
+                return None
+            return cls(data["outputs"], data["inputs"], data["pages"], data["warnings"])
+        except Exception:  # missing, cut short, or another version's: trust nothing, render everything
             return None
-        if data.get("version") != STATE_VERSION or not output.is_dir():
-            return None
-        return cls({path: tuple(entry) for path, entry in data["outputs"].items()},
-                   data["inputs"], data["pages"], data["warnings"])
 
     @classmethod
     def of_folder(cls, output: Path) -> BuildState | None:
@@ -72,10 +75,9 @@ class BuildState:
             return None
         return cls(outputs)
 
-    def to_json(self) -> bytes:
-        return json.dumps({"version": STATE_VERSION, "inputs": self.inputs, "pages": self.pages,
-                           "warnings": self.warnings, "outputs": self.outputs},
-                          ensure_ascii=False, sort_keys=True).encode("utf-8")
+    def to_bytes(self) -> bytes:
+        return pickle.dumps({"version": STATE_VERSION, "inputs": self.inputs, "pages": self.pages,
+                             "warnings": self.warnings, "outputs": self.outputs}, protocol=pickle.HIGHEST_PROTOCOL)
 
     def intact(self, output: Path) -> bool:
         """Every file the last build wrote is still there with its size (nobody edited output/)."""

@@ -36,7 +36,7 @@ class OutputPathError(ValueError):
 
 def state_path(output: Path) -> Path:
     """What the last build wrote, kept beside output/, never inside: not part of the publication."""
-    return output.with_name(f".{output.name}.state.json")
+    return output.with_name(f".{output.name}.state.pickle")
 
 
 def journal_path(output: Path) -> Path:
@@ -72,6 +72,7 @@ def tidy(target: Path) -> None:
     """What killed builds left beside output/: finish a decided patch, remove staging folders."""
     finish_interrupted(target)
     _remove_abandoned(target)
+    target.with_name(f".{target.name}.state.json").unlink(missing_ok=True)  # where earlier versions kept the record
 
 
 def staged_name(relative: str) -> str:

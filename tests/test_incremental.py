@@ -371,6 +371,25 @@ def test_a_file_removed_from_output_by_hand_is_written_again(site, tmp_path):
     assert tree(output) == tree(clean)
 
 
+@pytest.mark.parametrize("damage", ["cut short", "not a pickle"])
+def test_a_damaged_record_of_the_last_build_means_everything_is_rendered(site, tmp_path, damage):
+    output = tmp_path / "out"
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    record = write.state_path(output)
+    assert record.is_file() and record.parent == output.parent  # beside output/, never in it
+    kept = record.read_bytes()
+    record.write_bytes(kept[:len(kept) // 2] if damage == "cut short" else b'{"version": 4}')
+    older = output.with_name(f".{output.name}.state.json")  # where earlier versions kept it
+    older.write_text("{}", "utf-8")
+    report = build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert report.rendered == report.pages and report.reused == 0
+    assert not older.exists()
+    clean = tmp_path / "clean"
+    build(BuildOptions(source=site, output=clean, as_of=AS_OF, full=True))
+    assert tree(output) == tree(clean)
+    assert build(BuildOptions(source=site, output=output, as_of=AS_OF)).unchanged  # the record is whole again
+
+
 def test_a_build_killed_while_updating_output_is_finished_by_the_next(site, tmp_path, monkeypatch):
     output = tmp_path / "out"
     build(BuildOptions(source=site, output=output, as_of=AS_OF))
