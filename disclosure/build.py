@@ -11,9 +11,8 @@ import dataclasses
 import datetime as dt
 import gc
 import hashlib
-import importlib
+import multiprocessing
 import os
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +27,8 @@ from .state import ENGINE_CODE, BuildState, input_digest, library_versions
 from .write import MANIFEST, OutputPathError, Staging, tidy
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import Future
+    from multiprocessing.sharedctypes import Synchronized
     from types import ModuleType
 
     from .catalog import Catalog
@@ -129,9 +129,10 @@ def assemble(inputs: Inputs, as_of: dt.date, source: Path,
 
 def _contributions(model: Model, workers: int) -> list[Contribution]:
     """Every section's pages and files, in SECTIONS order. On a large site the sections that
-    mostly make files (MAKING_FILES) are shared: forked workers take them in turn, and this
-    process, once its own sections are made, takes any no worker has started. Their results
-    are the same wherever they are made; the other cores just work while this one is busy."""
+    mostly make files (MAKING_FILES) are shared: each forked worker starts with one of them
+    and then takes the next nobody has taken, and so does this process once its own sections
+    are made. Their results are the same wherever they are made; the other cores just work
+    while this one is busy."""
     from . import parallel
     from .sections import FIRST_HERE, MAKING_FILES, SECTIONS
 
@@ -139,71 +140,73 @@ def _contributions(model: Model, workers: int) -> list[Contribution]:
     if workers < 2 or records < parallel.PARALLEL_THRESHOLD:
         return [section.contribute(model) for section in SECTIONS]
     model.prepare_lookups()
+    shared = _SharedSections(MAKING_FILES, multiprocessing.get_context("fork").Value("i", 0))
     forks = min(workers - 1, len(MAKING_FILES))  # this process works too
-    shared = _SharedSections(list(MAKING_FILES), parallel.fork_pool(forks, model=model))
+    pool = parallel.fork_pool(forks, model=model, shared=shared)
     try:
-        feeders = [threading.Thread(target=shared.feed_worker, daemon=True) for _ in range(forks)]
-        for feeder in feeders:
-            feeder.start()
-        here = {}
+        # Each worker's first section is taken here, so that it is the worker's whatever
+        # this process does before the worker has started.
+        apart = [pool.submit(_contribute_apart, first) for _ in range(forks) if (first := shared.take()) is not None]
+        made = {}
         for section in sorted((s for s in SECTIONS if s not in MAKING_FILES), key=lambda s: s not in FIRST_HERE):
-            here[section] = section.contribute(model)
+            made[section] = section.contribute(model)
             parallel.return_free_memory()  # e.g. a workbook's garbage, before the next section
-        while (section := shared.take()) is not None:
-            here[section] = section.contribute(model)
-        for feeder in feeders:
-            feeder.join()
-        return [shared.apart[section].result() if section in shared.apart else here[section] for section in SECTIONS]
+        while (index := shared.take()) is not None:
+            made[shared.sections[index]] = shared.sections[index].contribute(model)
+        for future in apart:
+            made.update((shared.sections[index], contribution) for index, contribution in future.result())
+        return [made[section] for section in SECTIONS]
     finally:
         shared.stop()
-        shared.pool.shutdown(cancel_futures=True)
+        pool.shutdown(cancel_futures=True)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _SharedSections:
-    """Sections waiting to be made by whichever process is free first: a worker (through a
-    feeder thread of this process, which waits for it) or this process itself. At province
-    scale, cold, search alone took 13 s and coverage 6 s, while this process's own sections
-    took about 9 s together (each measured in one process): with both queued for the worker,
-    this process waited."""
+    """Sections waiting to be made by whichever process is free first, a worker or this one;
+    the index of the next one nobody has taken lives in memory the processes share. At
+    province scale, cold, search alone took 13 s and coverage 6 s, while this process's own
+    sections took about 9 s together (each measured in one process): with both queued for the
+    worker, this process waited. A worker takes its next section itself: when this process
+    handed them out one at a time, after each result had reached it, the worker of a
+    one-company rebuild waited 0.5 and 1.3 s between search and coverage (two runs) while that
+    result crossed over to a process busy with its own sections."""
 
-    waiting: list[ModuleType]  # slowest first
-    pool: ProcessPoolExecutor
-    apart: dict[ModuleType, Future[Contribution]] = field(default_factory=dict)  # handed to a worker
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    sections: tuple[ModuleType, ...]  # slowest first
+    next: Synchronized  # index into sections
 
-    def take(self) -> ModuleType | None:
-        """The next waiting section, now this process's to make; None when none waits."""
-        with self.lock:
-            return self.waiting.pop(0) if self.waiting else None
-
-    def feed_worker(self) -> None:
-        """Hand waiting sections to a worker one at a time, until none waits or one fails."""
-        while True:
-            with self.lock:
-                if not self.waiting:
-                    return
-                try:
-                    future = self.pool.submit(_contribute_apart, self.waiting[0].__name__)
-                except RuntimeError:  # the pool broke or was shut down: this process makes the rest
-                    return
-                self.apart[self.waiting.pop(0)] = future
-            if future.exception() is not None:  # reported by result() when the sections are gathered
-                return
+    def take(self) -> int | None:
+        """The index of the next waiting section, now the caller's to make; None when none waits."""
+        with self.next.get_lock():
+            index = self.next.value
+            if index >= len(self.sections):
+                return None
+            self.next.value = index + 1
+            return index
 
     def stop(self) -> None:
-        """No more sections are handed out (the build failed)."""
-        with self.lock:
-            self.waiting.clear()
+        """No more sections are taken (the build failed, or all are made)."""
+        with self.next.get_lock():
+            self.next.value = len(self.sections)
 
 
-def _contribute_apart(section: str) -> Contribution:
-    """Run in a worker: one section, on the model the worker inherited."""
+def _contribute_apart(first: int) -> list[tuple[int, Contribution]]:
+    """Run in a worker: section ``first``, then any nobody has taken, on the model the worker
+    inherited; each with its index."""
     from . import parallel
 
-    contribution = importlib.import_module(section).contribute(parallel.SLOT["model"])
-    parallel.return_free_memory()  # before the next section, or the pickling of this one's result
-    return contribution
+    shared: _SharedSections = parallel.SLOT["shared"]
+    made = []
+    index: int | None = first
+    try:
+        while index is not None:
+            made.append((index, shared.sections[index].contribute(parallel.SLOT["model"])))
+            parallel.return_free_memory()  # before the next section, or the pickling of the results
+            index = shared.take()
+    except BaseException:
+        shared.stop()  # the build fails: nobody need make the rest
+        raise
+    return made
 
 
 def build(options: BuildOptions) -> BuildReport:
