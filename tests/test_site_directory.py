@@ -91,3 +91,42 @@ def test_data_fields_are_escaped_in_the_directory(tmp_path):
     for path in ("companies/index.html", "companies/district/150821/index.html", f"companies/{CODE_B}/index.html"):
         html = (out / path).read_text(encoding="utf-8")
         assert "李&lt;b&gt;测&lt;/b&gt;二" in html and "<b>测</b>" not in html
+
+
+def test_a_district_with_many_communities_lists_its_streets_each_on_a_page(tmp_path, monkeypatch):
+    from disclosure.sections import directory
+
+    monkeypatch.setattr(directory, "STREET_PAGES_OVER", 2)  # 临河区 gets four, 五原县 keeps one
+    more = ("新村小区,临河区,新化街道,新化路1号,,无物业,单体楼,多层,12,900,,,无,,\n"
+            "旧村小区,临河区,新化街道,新化路2号,,无物业,单体楼,多层,12,900,,,无,,\n")
+    communities = tiny_site()["data/communities.csv"] + more
+    out = _build(tmp_path, **{"data/communities.csv": communities})
+    linhe = (out / "districts/150802/index.html").read_text(encoding="utf-8")
+    index = (out / "communities/index.html").read_text(encoding="utf-8")
+    # 新华街道 (xīn huá) and 新化街道 (xīn huà) are spelt alike without tones: the second in
+    # pinyin order is numbered.
+    streets = {"解放街道": "jiefangjiedao", "新华街道": "xinhuajiedao", "新化街道": "xinhuajiedao-2"}
+    for name, segment in streets.items():
+        assert f'<a href="../../districts/150802/{segment}/">{name}</a>' in linhe
+        assert f'<a href="../districts/150802/{segment}/">{name}</a>' in index
+    assert "<caption>临河区住宅小区</caption>" not in linhe
+    links = re.compile(r'<a href="[./]*communities/([a-z0-9-]+)/">')
+    assert not links.findall(linhe)
+    on_streets = {}
+    for name, segment in streets.items():
+        page = (out / f"districts/150802/{segment}/index.html").read_text(encoding="utf-8")
+        assert f"<h1>临河区{name}</h1>" in page and "aria-current" in page
+        assert '<a href="../../../districts/150802/">临河区</a>' in page  # the way back, in the breadcrumb
+        on_streets[name] = links.findall(page)
+    assert sorted(on_streets["新化街道"]) == ["150802-jiucunxiaoqu", "150802-xincunxiaoqu"]
+    assert on_streets["新华街道"] == ["150802-jinxiujiayuan"] and on_streets["解放街道"] == ["150802-hetaomingzhuxiaoqu"]
+    # Every community of the district is still one link away from its district's street list;
+    # the index names no community of 临河区, but still names those of 五原县.
+    assert {c for found in on_streets.values() for c in found} == {
+        p.parent.name for p in out.glob("communities/150802-*/index.html")}
+    assert not [c for c in links.findall(index) if c.startswith("150802-")]
+    assert [c for c in links.findall(index) if c.startswith("150821-")] == ["150821-shuilijujiashulou"]
+    wuyuan = (out / "districts/150821/index.html").read_text(encoding="utf-8")
+    assert "<caption>五原县住宅小区</caption>" in wuyuan and not list(out.glob("districts/150821/*/index.html"))
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert all(f"districts/150802/{segment}/</loc>" in sitemap for segment in streets.values())

@@ -4,6 +4,11 @@ The company directory is filterable without JavaScript: each filter value (a dis
 grade, a list) has its own static, paginated page, so every filtered view has a stable URL
 and works on any static host. ``companies/filter.json`` lets the script combine filters
 instantly in the browser; the static pages stay the reference.
+
+A district with more communities than STREET_PAGES_OVER lists its streets (街道、乡镇), each
+with a page of its own, instead of every community: at province scale (50,000 communities)
+the page of a district of 20,000 was 3.0 MB and the communities index 4.3 MB, too heavy
+for a phone. A city's districts stay on one page each.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
 
-from .. import feeds, prices
+from .. import feeds, pinyin, prices
 from ..model import Model
 from ..pages import Contribution, DataFile, Page, paginate
 from ..records import Community, Company
@@ -22,6 +27,7 @@ from ..records import Community, Company
 COMPANY_COLUMN = dict(column="物业服务企业", column_description="本市物业服务企业的登记信息、信用等级和所服务小区",
                       column_type="信息公开")
 LIST_SLUGS = (("red", "红榜"), ("black", "黑榜"))
+STREET_PAGES_OVER = 500  # communities in one district; more, and each street has a page of its own
 UNRATED = ("none", "未评价")
 
 
@@ -50,7 +56,8 @@ class Facet:
 
 def contribute(model: Model) -> Contribution:
     rows = [_company_row(model, c) for c in model.companies_sorted]
-    pages = _company_pages(model, rows) + _community_pages(model) + _district_pages(model)
+    streets = {code: streets_of(code, model.communities_by_district.get(code, ())) for code in model.districts}
+    pages = _company_pages(model, rows) + _community_pages(model, streets) + _district_pages(model, streets)
     return Contribution(pages=pages, files=[DataFile("companies/filter.json", _filter_json(rows))])
 
 
@@ -130,12 +137,45 @@ def _company_row(model: Model, company: Company) -> dict:
     }
 
 
-def _community_pages(model: Model) -> list[Page]:
+@dataclass(frozen=True)
+class Street:
+    """A street (街道、乡镇) of a district that lists its streets, and its page."""
+
+    name: str
+    path: str  # districts/<code>/<pinyin>/index.html
+    communities: tuple[Community, ...]
+
+    @property
+    def url_path(self) -> str:
+        return self.path.removesuffix("index.html")
+
+
+def streets_of(code: str, communities: tuple[Community, ...]) -> tuple[Street, ...]:
+    """The district's streets in the model's (pinyin) order, when it has more communities than
+    STREET_PAGES_OVER; else none. A street's address is its name in pinyin, numbered when two
+    names read the same."""
+    if len(communities) <= STREET_PAGES_OVER:
+        return ()
+    streets, taken = [], set()
+    for name, items in groupby(communities, key=lambda c: c.street):
+        base = pinyin.slug(name) or "jiedao"
+        segment, number = base, 1
+        while segment in taken:
+            number += 1
+            segment = f"{base}-{number}"
+        taken.add(segment)
+        streets.append(Street(name, f"districts/{code}/{segment}/index.html", tuple(items)))
+    return tuple(streets)
+
+
+def _community_pages(model: Model, streets: dict[str, tuple[Street, ...]]) -> list[Page]:
     # Streets in pinyin order, as the model sorts them (Jinja's groupby would sort by code point).
     groups = [
         {"district": model.districts[code], "communities": model.communities_by_district.get(code, ()),
-         "streets": [(street, list(items)) for street, items in
-                     groupby(model.communities_by_district.get(code, ()), key=lambda c: c.street)]}
+         "street_pages": streets[code],
+         "streets": [] if streets[code] else
+         [(street, list(items)) for street, items in
+          groupby(model.communities_by_district.get(code, ()), key=lambda c: c.street)]}
         for code in sorted(model.districts)
     ]
     result = [Page("communities/index.html", "communities.html", "住宅小区（物业项目）", {"groups": groups},
@@ -170,14 +210,17 @@ def _community_context(model: Model, community: Community, notice, fee_checks: t
     }
 
 
-def _district_pages(model: Model) -> list[Page]:
+def _district_pages(model: Model, streets: dict[str, tuple[Street, ...]]) -> list[Page]:
     result = []
     for code, district in sorted(model.districts.items()):
         companies = [c for c in model.companies_sorted if c.district == code]
         result.append(Page(
             f"districts/{code}/index.html", "district.html", district.name,
             {"district": district, "communities": model.communities_by_district.get(code, ()),
-             "companies": [_company_row(model, c) for c in companies]},
+             "streets": streets[code], "companies": [_company_row(model, c) for c in companies]},
             column="旗县区", column_description=f"{district.name}的住宅小区和物业服务企业", column_type="信息公开",
         ))
+        result += [Page(street.path, "street.html", f"{district.name}{street.name}",
+                        {"district": district, "street": street}, column="旗县区")
+                   for street in streets[code]]
     return result

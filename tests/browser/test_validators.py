@@ -14,6 +14,7 @@ from conftest import build_site, tiny_site, write_site
 
 from .conftest import PROJECT, url_of
 from .linkcheck import check_site
+from .server import SiteServer
 
 VNU_JAR = PROJECT / "tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = PROJECT / "tools" / "node_modules" / "axe-core" / "axe.min.js"
@@ -63,6 +64,32 @@ def test_link_checker_reports_a_missing_page_and_a_missing_anchor(tmp_path):
     assert "index.html: <a> companies/nowhere/：目标不存在" in broken
     assert "index.html: <a> notices/#no-such-anchor：页面中没有锚点 #no-such-anchor" in broken
     assert "#main" not in broken
+
+
+def test_street_pages_of_a_large_district_pass_every_checker(tmp_path, monkeypatch, page):
+    """The bundled city has no district large enough to be listed by street; a province has
+    many. The tiny site, with every district of more than one community listed so."""
+    _need(VNU_JAR)
+    _need(AXE_JS)
+    from disclosure.sections import directory
+
+    monkeypatch.setattr(directory, "STREET_PAGES_OVER", 1)
+    output = build_site(write_site(tmp_path / "site", tiny_site()))
+    streets = sorted(output.glob("districts/150802/*/index.html"))
+    assert len(streets) == 2
+    checked = [output / "communities/index.html", output / "districts/150802/index.html", *streets]
+    run = subprocess.run([shutil.which("java") or "java", "-jar", str(VNU_JAR), "--format", "json",
+                          *map(str, checked)], capture_output=True, text=True, timeout=300)
+    messages = json.loads(run.stderr or run.stdout or '{"messages": []}')["messages"]
+    assert not [m for m in messages if m["type"] in ("error", "non-document-error")], messages
+    report = check_site(output, "https://example.org/wyfw/")
+    assert not report.broken, report.broken
+    with SiteServer(output, "/wyfw/") as server:
+        found = []
+        for path in checked:
+            page.goto(url_of(server.url, path.relative_to(output).as_posix()))
+            found += [f"{path}: {v}" for v in _axe(page)]
+    assert not found, "\n".join(found)
 
 
 def _axe(page) -> list[str]:
