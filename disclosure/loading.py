@@ -20,7 +20,7 @@ from charset_normalizer import from_bytes
 
 from .problems import Problems
 from .schema import DatasetInfo
-from .text import clean_text, match_key
+from .text import clean_text, clean_texts, match_key
 
 SPREADSHEET_SUFFIXES = (".csv", ".xlsx")
 TABLE_SUFFIXES = (".yaml", ".yml", *SPREADSHEET_SUFFIXES)
@@ -188,8 +188,10 @@ def table_from_grid(grid: list[tuple[int, list[str]]], shown: str, info: Dataset
         if col.required and col.key not in positions:
             problems.error(shown, f"缺少必填列“{col.label}”", row=header_row,
                            expected=f"表头中加入“{col.header()}”")
+    keys, wanted = list(positions), list(positions.values())
     for row_number, values in grid[header_at + 1:]:
-        cells = {key: clean_text(values[pos]) if pos < len(values) else "" for key, pos in positions.items()}
+        width = len(values)
+        cells = dict(zip(keys, clean_texts([values[pos] if pos < width else "" for pos in wanted]), strict=True))
         if any(cells.values()):  # blank rows are skipped, numbering is kept
             table.rows.append(RawRow(row_number, cells))
     return table

@@ -169,3 +169,21 @@ def test_the_minimal_staff_headers_of_the_issue_load(tmp_path):
     output = build_site(write_site(tmp_path, files), as_of=AS_OF)
     page = (output / "communities/150802-jinxiujiayuan/index.html").read_text("utf-8")
     assert "测试恒信物业服务有限公司" in page and "1.50" in page
+
+
+def test_a_row_cleaned_at_once_equals_each_cell_cleaned():
+    """text.clean_texts cleans a row in one pass; it must give clean_text's result for every cell,
+    whatever white space, byte-order marks or NULs (the separator it joins with) the cells hold."""
+    import random
+
+    from disclosure.text import clean_text, clean_texts
+
+    pieces = ["甲", "a", " ", "\t", "\n", "\r", "\u3000", "\u00a0", "\u2003", "\ufeff", "\x00", "\x1f", "\x85", "_"]
+    rng = random.Random(16)
+    rows = [["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(0, 6))]
+            for _ in range(20_000)]
+    rows += [[], [""], [" 测试恒信物业 ", "\u3000张测一\u3000\u3000", "临河区  新华街\ufeff1号"], ["a\x00b", " c "]]
+    assert all(clean_texts(row) == [clean_text(v) for v in row] for row in rows)
+    assert clean_texts([" 测试 ", "\u3000二\u3000 号"]) == ["测试", "二 号"]
+    assert clean_texts(["a\x00 b", " c"]) == ["a\x00 b", "c"]  # a NUL in a value: cell by cell
+    assert clean_texts([None, 12, " x "]) == ["", "12", "x"]  # not strings: cell by cell
