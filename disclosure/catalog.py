@@ -156,10 +156,15 @@ class _Reader:
         against = (shown, cls.__name__, sheet, finish.__name__ if finish else "",
                    sorted(lookups.districts.items()), sorted(lookups.companies.items()),
                    lookups.grades, lookups.district_names, sorted(lookups.rejected))
-        key = "" if self.cache.folder is None else self.cache.key(path, *against)
-        cached = self.cache.get(shown, key)
-        if cached is not None:
-            records, digests, warnings, rejected = cached
+        # One entry per file and what it is checked against: the file's digest, its records
+        # (when it had no error), and the records of its rows that passed, by their cells. One
+        # pickle, so a record is written once: kept as two entries, the records of the
+        # province's communities took 20 MB twice, and both were written after every edit.
+        key = "" if self.cache.folder is None else self.cache.key(None, *against)
+        content = hashlib.sha256(path.read_bytes()).digest()
+        kept = self.cache.get(shown, key)
+        if kept is not None and kept[0] == content:
+            records, digests, warnings, rejected = kept[1]
             self.problems.warnings.extend(warnings)
             lookups.rejected.update(rejected)
             self._remember(records, digests)
@@ -169,16 +174,16 @@ class _Reader:
         table = read_table(path, shown, info(cls), found, sheet=sheet)
         # The file changed. Its rows that passed before, unchanged, are not checked again:
         # staff fixing one row of 50,000 wait for that row, not for all of them.
-        rows_key = "" if self.cache.folder is None else self.cache.key(None, *against)
-        passed_before = self.cache.get(f"{shown} rows", rows_key) or {}
+        passed_before = kept[2] if kept is not None else {}
         passed: dict[bytes, tuple[Any, bytes]] = {}
         made = [] if table is None else _check_rows(table, cls, lookups, found, finish, passed_before, passed,
                                                     self.workers)
-        self.cache.put(f"{shown} rows", rows_key, passed)  # also when other rows have errors
         self.problems.extend(found)
         records, digests = [record for record, _ in made], [digest for _, digest in made]
-        if not found.errors:
-            self.cache.put(shown, key, (records, digests, found.warnings, lookups.rejected - rejected_before))
+        # A file with errors keeps its passed rows (also when other rows have errors), not its records.
+        result = None if found.errors else (records, digests, found.warnings, lookups.rejected - rejected_before)
+        self.cache.put(shown, key, (content if result else None, result, passed))
+        self.cache.forget(f"{shown} rows")  # where earlier versions kept the passed rows
         self._remember(records, digests)
         return records
 

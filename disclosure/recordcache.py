@@ -1,12 +1,12 @@
 """Checked records kept between builds, one entry per data file.
 
 Reading and checking 50,000 community rows takes seconds; a rebuild after staff fixed one
-company must not pay that again for the community sheet nobody touched. An entry's key
-covers everything the result depends on: the file's bytes, what its rows were checked
-against (district and company spellings, grades, the sheet to read) and the engine's own
-code. Only results without errors are kept, so a fixed file is always checked afresh.
-Beside each file's entry, the records of its rows that passed are kept by their cells
-(catalog.py), so a changed file checks only its changed rows.
+company must not pay that again for the community sheet nobody touched. A data file's entry
+is keyed by what its rows were checked against (district and company spellings, grades, the
+sheet to read) and the engine's own code, and holds the digest of the file's bytes: its
+records are used only when the file is the same. Only results without errors are kept, so a
+fixed file is always checked afresh. In the same entry, the records of the file's rows that
+passed are kept by their cells (catalog.py), so a changed file checks only its changed rows.
 
 The entries live in <site>/.cache/records/ (pickles written by this program for this
 program; the folder is safe to delete at any time). The same store, in other folders of
@@ -76,9 +76,13 @@ class RecordCache:
         if self.folder is None:
             return
         entry = self._entry(shown, key)
-        if self.folder.is_dir():
-            for stale in self.folder.glob(entry.name.split(".")[0] + ".*.pickle"):  # one entry per file
-                stale.unlink(missing_ok=True)
+        self.forget(shown)  # one entry per name
         # Straight to the file, not through pickle.dumps: no second copy of a large entry in memory.
         with keptfiles.writing(entry) as temporary, open(temporary, "wb") as stream:
             pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def forget(self, shown: str) -> None:
+        """Remove every entry kept under this name."""
+        if self.folder is not None and self.folder.is_dir():
+            for stale in self.folder.glob(self._entry(shown, "*").name):
+                stale.unlink(missing_ok=True)
