@@ -160,8 +160,9 @@ class _Reader:
         # (when it had no error), and the records of its rows that passed, by their cells. One
         # pickle, so a record is written once: kept as two entries, the records of the
         # province's communities took 20 MB twice, and both were written after every edit.
-        key = "" if self.cache.folder is None else self.cache.key(None, *against)
-        content = hashlib.sha256(path.read_bytes()).digest()
+        key = content = ""
+        if self.cache.folder is not None:
+            key, content = self.cache.key(None, *against), hashlib.sha256(path.read_bytes()).hexdigest()
         kept = self.cache.get(shown, key)
         if kept is not None and kept[0] == content:
             records, digests, warnings, rejected = kept[1]
