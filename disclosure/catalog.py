@@ -162,7 +162,7 @@ class _Reader:
         # province's communities took 20 MB twice, and both were written after every edit.
         key = content = ""
         if self.cache.folder is not None:
-            key, content = self.cache.key(None, *against), hashlib.sha256(path.read_bytes()).hexdigest()
+            key, content = self.cache.key(*against), hashlib.sha256(path.read_bytes()).hexdigest()
         kept = self.cache.get(shown, key)
         if kept is not None and kept[0] == content:
             records, digests, warnings, rejected = kept[1]

@@ -63,7 +63,7 @@ class SortKeys:
 
     def __init__(self, cache: RecordCache):
         self._cache = cache
-        self._key = cache.key(None, metadata.version("pypinyin"))
+        self._key = cache.key(metadata.version("pypinyin"))
         self._known: dict[str, tuple[str, str]] = cache.get(self.ENTRY, self._key) or {}
         self._used: dict[str, tuple[str, str]] = {}
 

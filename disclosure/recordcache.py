@@ -55,10 +55,9 @@ class RecordCache:
     refresh: bool = False  # check every file afresh and replace the entries (build --full)
     engine: str = field(default_factory=engine_digest)
 
-    def key(self, data_file: Path | None, *context: Any) -> str:
-        digest = hashlib.sha256(data_file.read_bytes() if data_file is not None else b"")
-        digest.update(repr((self.engine, context)).encode("utf-8"))
-        return digest.hexdigest()[:32]
+    def key(self, *context: Any) -> str:
+        """An entry's key: ``context`` (what the value was made from) and the engine's code."""
+        return hashlib.sha256(repr((self.engine, context)).encode("utf-8")).hexdigest()[:32]
 
     def _entry(self, shown: str, key: str) -> Path:
         assert self.folder is not None

@@ -57,7 +57,7 @@ def _exported_files(docs: list[SearchDoc], source: Path) -> list[tuple[str, byte
         with contextlib.suppress(OSError, zipfile.BadZipFile), zipfile.ZipFile(archive) as stored:
             return [(name, stored.read(name)) for name in stored.namelist()]
     terms = RecordCache(source / ".cache" / "search-terms")
-    terms_key = terms.key(None, tokenizer.hexdigest())
+    terms_key = terms.key(tokenizer.hexdigest())
     known = terms.get(TERMS, terms_key) or {}
     exported = export(docs, known)
     if exported.terms_by_fields.keys() != known.keys():  # the terms of removed documents go too
