@@ -94,9 +94,9 @@ def test_data_fields_are_escaped_in_the_directory(tmp_path):
 
 
 def test_a_district_with_many_communities_lists_its_streets_each_on_a_page(tmp_path, monkeypatch):
-    from disclosure.sections import directory
+    from disclosure.sections import communities as community_section
 
-    monkeypatch.setattr(directory, "STREET_PAGES_OVER", 2)  # 临河区 gets four, 五原县 keeps one
+    monkeypatch.setattr(community_section, "STREET_PAGES_OVER", 2)  # 临河区 gets four, 五原县 keeps one
     more = ("新村小区,临河区,新化街道,新化路1号,,无物业,单体楼,多层,12,900,,,无,,\n"
             "旧村小区,临河区,新化街道,新化路2号,,无物业,单体楼,多层,12,900,,,无,,\n")
     communities = tiny_site()["data/communities.csv"] + more

@@ -5,9 +5,9 @@ The build calls them in this order; a new section is one module and one line her
 
 from __future__ import annotations
 
-from . import coverage, credit, directory, home, notices, opendata, prices, search
+from . import communities, companies, coverage, credit, home, notices, opendata, prices, search
 
-SECTIONS = (home, directory, credit, prices, notices, coverage, opendata, search)
+SECTIONS = (home, companies, communities, credit, prices, notices, coverage, opendata, search)
 # Sections whose work is mostly making files (the search index, workbooks), slowest first: on a
 # large site worker processes take them in turn while the others run in the build's own, which
 # takes any still waiting once its own are made. What a worker makes travels back pickled, so

@@ -71,9 +71,9 @@ def test_street_pages_of_a_large_district_pass_every_checker(tmp_path, monkeypat
     many. The tiny site, with every district of more than one community listed so."""
     _need(VNU_JAR)
     _need(AXE_JS)
-    from disclosure.sections import directory
+    from disclosure.sections import communities as community_section
 
-    monkeypatch.setattr(directory, "STREET_PAGES_OVER", 1)
+    monkeypatch.setattr(community_section, "STREET_PAGES_OVER", 1)
     output = build_site(write_site(tmp_path / "site", tiny_site()))
     streets = sorted(output.glob("districts/150802/*/index.html"))
     assert len(streets) == 2
