@@ -23,7 +23,7 @@ from .gcpause import cycle_collector_paused
 from .pages import Contribution, DataFile, Page
 from .problems import InputError, Problem, Problems
 from .settings import Settings, load_settings, theme_dirs
-from .state import ENGINE_CODE, BuildState, input_digest, library_versions
+from .state import ENGINE_CODE, BuildState, SectionRecord, input_digest, library_versions
 from .write import MANIFEST, OutputPathError, Staging, tidy
 
 if TYPE_CHECKING:
@@ -61,6 +61,7 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     warnings: Problems = field(default_factory=Problems)
     unchanged: bool = False  # nothing had changed: output/ was left as it was
+    sections_kept: tuple[str, ...] = ()  # sections left alone, their inputs unchanged (reads.py)
 
 
 @dataclass(frozen=True)
@@ -107,55 +108,75 @@ def load_inputs(source: Path, base_url: str | None = None, strict: bool = False,
     return Inputs(settings, catalog, content, problems)
 
 
-def assemble(inputs: Inputs, as_of: dt.date, source: Path,
-             workers: int = 1) -> tuple[list[Page], list[DataFile]]:
+@dataclass(frozen=True)
+class Assembled:
+    pages: list[Page]  # of the sections run
+    files: list[DataFile]  # of the sections run, and the sitemap and robots.txt
+    made: dict[str, Contribution]  # the sections run, by name
+    kept: dict[str, SectionRecord]  # the sections left alone (reads.py): their pages and files stay
+
+    @property
+    def kept_pages(self) -> list[str]:
+        return [path for record in self.kept.values() for path in record.pages]
+
+    @property
+    def kept_outputs(self) -> list[str]:
+        return [path for record in self.kept.values() for path in (*record.pages, *record.files)]
+
+
+def assemble(inputs: Inputs, as_of: dt.date, source: Path, workers: int = 1,
+             kept: dict[str, SectionRecord] | None = None) -> Assembled:
+    """The pages and files of every section but those ``kept`` (by name)."""
     from . import feeds
     from .model import Model
+    from .sections import SECTIONS, name_of
 
+    kept = kept or {}
     model = Model(inputs.settings, inputs.catalog, inputs.content, as_of, source)
-    pages: list[Page] = []
-    files: list[DataFile] = []
-    for contribution in _contributions(model, workers):
-        pages += contribution.pages
-        files += contribution.files
+    made = _contributions(model, workers, tuple(s for s in SECTIONS if name_of(s) not in kept))
+    pages = [page for contribution in made.values() for page in contribution.pages]
+    files = [file for contribution in made.values() for file in contribution.files]
     model.sort_key.save()
     base = inputs.settings.base_url
+    listed = [page.path for page in pages if page.in_sitemap]
+    listed += [path for record in kept.values() for path in record.pages if path not in record.unlisted]
     files += [
-        DataFile("sitemap.xml", feeds.sitemap(pages, base)),
+        DataFile("sitemap.xml", feeds.sitemap(listed, base)),
         DataFile("robots.txt", feeds.robots(base)),
     ]
-    return pages, files
+    return Assembled(pages, files, made, kept)
 
 
-def _contributions(model: Model, workers: int) -> list[Contribution]:
-    """Every section's pages and files, in SECTIONS order. On a large site the sections that
-    mostly make files (MAKING_FILES) are shared: each forked worker starts with one of them
-    and then takes the next nobody has taken, and so does this process once its own sections
-    are made. Their results are the same wherever they are made; the other cores just work
-    while this one is busy."""
+def _contributions(model: Model, workers: int, sections: tuple[ModuleType, ...]) -> dict[str, Contribution]:
+    """The pages and files of ``sections``, by name, in their order. On a large site the
+    sections that mostly make files (MAKING_FILES) are shared: each forked worker starts with
+    one of them and then takes the next nobody has taken, and so does this process once its
+    own sections are made. Their results are the same wherever they are made; the other cores
+    just work while this one is busy."""
     from . import parallel
-    from .sections import FIRST_HERE, MAKING_FILES, SECTIONS
+    from .sections import FIRST_HERE, MAKING_FILES, name_of
 
     records = len(model.catalog.communities) + len(model.catalog.companies)
-    if workers < 2 or records < parallel.PARALLEL_THRESHOLD:
-        return [section.contribute(model) for section in SECTIONS]
+    making_files = tuple(s for s in MAKING_FILES if s in sections)
+    if workers < 2 or records < parallel.PARALLEL_THRESHOLD or not making_files:
+        return {name_of(section): section.contribute(model) for section in sections}
     model.prepare_lookups()
-    shared = _SharedSections(MAKING_FILES, multiprocessing.get_context("fork").Value("i", 0))
-    forks = min(workers - 1, len(MAKING_FILES))  # this process works too
+    shared = _SharedSections(making_files, multiprocessing.get_context("fork").Value("i", 0))
+    forks = min(workers - 1, len(making_files))  # this process works too
     pool = parallel.fork_pool(forks, model=model, shared=shared)
     try:
         # Each worker's first section is taken here, so that it is the worker's whatever
         # this process does before the worker has started.
         apart = [pool.submit(_contribute_apart, first) for _ in range(forks) if (first := shared.take()) is not None]
         made = {}
-        for section in sorted((s for s in SECTIONS if s not in MAKING_FILES), key=lambda s: s not in FIRST_HERE):
+        for section in sorted((s for s in sections if s not in making_files), key=lambda s: s not in FIRST_HERE):
             made[section] = section.contribute(model)
             parallel.return_free_memory()  # e.g. a workbook's garbage, before the next section
         while (index := shared.take()) is not None:
             made[shared.sections[index]] = shared.sections[index].contribute(model)
         for future in apart:
             made.update((shared.sections[index], contribution) for index, contribution in future.result())
-        return [made[section] for section in SECTIONS]
+        return {name_of(section): made[section] for section in sections}
     finally:
         shared.stop()
         pool.shutdown(cancel_futures=True)
@@ -241,9 +262,9 @@ def _build(options: BuildOptions) -> BuildReport:
     # in BuildState.of_folder).
     listing = _listed_in_thread(output) if options.full else None
     previous = None if options.full else BuildState.load(output)
-    inputs_digest = input_digest(
-        [source / "site.yaml", source / "data", source / "content", *themes, *ENGINE_CODE],
-        repr((as_of, options.base_url, options.strict, __version__, library_versions())))
+    roots = [source / "site.yaml", source / "data", source / "content", *themes, *ENGINE_CODE]
+    options_text = repr((as_of, options.base_url, options.strict, __version__, library_versions()))
+    inputs_digest = input_digest(roots, options_text)
     if previous and previous.inputs == inputs_digest and previous.intact(output):
         # Nothing the site is made from has changed since the build that wrote output/.
         report.pages = report.reused = previous.pages
@@ -271,15 +292,25 @@ def _build(options: BuildOptions) -> BuildReport:
         # every object made while it was paused (0.19-0.25 s for a province's records).
         gc.freeze()
     report.warnings = inputs.problems
+    # The sections whose inputs are as the last build found them, and whose pages and files
+    # are all still in output/, are left alone (reads.py). --full trusts no record: none is.
+    from .reads import SectionKeys, is_dataset_file, left_alone, record_of
+    from .sections import SECTIONS, name_of
+
+    keys = SectionKeys(input_digest(roots, options_text, lambda path: is_dataset_file(path, source / "data")),
+                       inputs.catalog)
+    section_keys = {name_of(s): keys.key(name_of(s), s.reads(inputs.settings)) for s in SECTIONS}
+    kept = left_alone(previous.sections, section_keys, previous.outputs, output) if previous else {}
     lap("读取与校验")
 
     # Assembling, too, makes objects that live until the build ends (the pages), and no garbage
     # cycles to speak of: with the collector paused, assembling a province in one process took
     # 4.7-5.8 s instead of 6.1-6.7 s (four alternating runs each), at the same peak memory.
     with cycle_collector_paused():
-        pages, files = assemble(inputs, as_of, source, workers)
+        assembled = assemble(inputs, as_of, source, workers, kept)
+        pages, files = assembled.pages, assembled.files
         files += _static_files(themes, {f.path for f in files})
-        _check_paths(pages, files)
+        _check_paths(pages, files, assembled.kept_outputs)
         gc.freeze()
     lap("组织页面")
 
@@ -298,13 +329,15 @@ def _build(options: BuildOptions) -> BuildReport:
         fingerprints = Fingerprints(TemplateDigests(env), common, inputs.catalog.digests)
         publisher = Publisher(pages, files, renderer.render, fingerprints, staging, previous or BuildState(), workers,
                               after_chunk=qr_codes.save)
+        publisher.keep(assembled.kept_outputs)
         stats = publisher.render_pages(terminal_progress("生成页面"))
         if stats.failures:
             failures = Problems()
             for path, template, line, message in stats.failures:
                 failures.error(template, f"模板错误：{message}（页面 {path}）", row=line)
             raise InputError(failures, "生成页面")
-        report.rendered, report.reused = stats.rendered, stats.reused
+        report.rendered, report.reused = stats.rendered, stats.reused + len(assembled.kept_pages)
+        report.sections_kept = tuple(kept)
         lap("生成页面")
         publisher.write_files(terminal_progress("写出数据文件"))
         publisher.close()
@@ -314,6 +347,8 @@ def _build(options: BuildOptions) -> BuildReport:
         size, digest = staging.written[MANIFEST]
         state.outputs[MANIFEST] = (digest, size, digest)
         state.inputs = inputs_digest
+        state.pages = len(pages) + len(assembled.kept_pages)
+        state.sections = {name: record_of(section_keys[name], made) for name, made in assembled.made.items()} | kept
         state.warnings = [dataclasses.asdict(w) for w in inputs.problems.warnings]
         staging.commit(state.to_bytes())
     except BaseException:
@@ -321,11 +356,11 @@ def _build(options: BuildOptions) -> BuildReport:
             publisher.close()
         staging.abandon()
         raise
-    report.pages = len(pages)
+    report.pages = state.pages
     report.files = len(staging.written)
     report.bytes = sum(size for size, _ in staging.written.values())
     qr_codes.merge()
-    keptfiles.forget_unused(source, started)
+    keptfiles.forget_unused(source, started, list(assembled.made))
     lap("替换 output")
     return report
 
@@ -341,11 +376,12 @@ def _listed_in_thread(output: Path) -> Future[BuildState | None]:
         pool.shutdown(wait=False)
 
 
-def _check_paths(pages: list[Page], files: list[DataFile]) -> None:
-    """Two things claiming one path, or a path that would leave output/, stop the build."""
+def _check_paths(pages: list[Page], files: list[DataFile], kept: list[str]) -> None:
+    """Two things claiming one path, or a path that would leave output/, stop the build.
+    ``kept``: the paths of the pages and files of the sections left alone."""
     problems = Problems()
     claimed: dict[str, str] = {}
-    for path, title in [(p.path, p.title) for p in pages] + [(f.path, f.path) for f in files]:
+    for path, title in [(p.path, p.title) for p in pages] + [(f.path, f.path) for f in files] + [(k, k) for k in kept]:
         if path in claimed:
             problems.error(path, f"两个页面要写入同一路径：“{claimed[path]}”和“{title}”",
                            expected="改正重复的编号或名称")

@@ -91,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print(f"已生成 {report.pages} 个页面（重新生成 {report.rendered} 个，未变化沿用 {report.reused} 个），"
                       f"共 {report.files} 个文件（{report.bytes / 1e6:.1f} MB）到 {output}")
+                if report.sections_kept:
+                    print(f"其中 {len(report.sections_kept)} 个栏目用到的数据未变，页面和文件原样保留，未重新组织。")
             print(f"用时：{stages}")
             return 0
         if args.command == "serve":

@@ -147,6 +147,18 @@ def _matches(record: Any, conditions: dict[str, tuple[str, ...] | list[str]]) ->
     return all(getattr(record, key) in values for key, values in conditions.items())
 
 
+def target_fields(targets: Targets, subject: str) -> tuple[str, ...]:
+    """The fields of ``subject``'s records ("communities" or "companies") that the targets
+    read, for the sections that count them (reads.py)."""
+    fields = set()
+    for target in targets.indicators:
+        if target.subject == subject:
+            fields.update(target.among, target.count, [target.average_of] if target.average_of else [])
+            if target.measure == "average" and subject == "communities":
+                fields.add("households")  # the average is weighted by households
+    return tuple(sorted(fields))
+
+
 def in_scope(target: Target, record: Any) -> bool:
     return _matches(record, target.among)
 

@@ -6,7 +6,6 @@ import datetime as dt
 from xml.sax.saxutils import escape
 
 from .content import Article
-from .pages import Page
 
 
 def absolute(base_url: str, path: str) -> str:
@@ -44,11 +43,9 @@ def atom(notices: tuple[Article, ...], title: str, base_url: str, as_of: dt.date
     return text.encode("utf-8")
 
 
-def sitemap(pages: list[Page], base_url: str) -> bytes:
-    urls = "".join(
-        f"  <url><loc>{escape(absolute(base_url, p.path))}</loc></url>\n"
-        for p in sorted(pages, key=lambda p: p.path) if p.in_sitemap
-    )
+def sitemap(paths: list[str], base_url: str) -> bytes:
+    """The sitemap of the pages at ``paths``."""
+    urls = "".join(f"  <url><loc>{escape(absolute(base_url, path))}</loc></url>\n" for path in sorted(paths))
     return ('<?xml version="1.0" encoding="utf-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n").encode("utf-8")
 

@@ -197,6 +197,13 @@ class Publisher:
         self.forks = workers - 1 if workers > 1 and large else 0
         self.pool: ProcessPoolExecutor | None = None
 
+    def keep(self, paths: list[str]) -> None:
+        """The pages and files of the sections the build left alone (reads.py) stay as the last
+        build wrote them (build.py checked they are still there), unvisited."""
+        for path in paths:
+            _, size, digest = self.state.outputs[path] = self.previous.outputs[path]
+            self.staging.keep(path, size, digest)
+
     def render_pages(self, progress: Progress | None = None) -> RenderStats:
         stats = RenderStats()
         for done in self._run("pages_chunk", len(self.pages), progress):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 WORKBOOKS = "workbooks"
@@ -19,8 +19,11 @@ SEARCH_EXPORTS = "search-export"
 FOLDERS = (WORKBOOKS, SEARCH_EXPORTS)
 
 
-def folder(source: Path, name: str) -> Path:
-    return source / ".cache" / name
+def folder(source: Path, name: str, section: str) -> Path:
+    """Where ``section`` (by name, or its module's __name__) keeps its entries of kind ``name``: each section
+    has folders of its own, so that a build which leaves a section alone (reads.py) forgets
+    none of its entries."""
+    return source / ".cache" / name / section.rpartition(".")[2]
 
 
 def used(path: Path) -> bool:
@@ -44,15 +47,17 @@ def writing(path: Path) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
-def forget_unused(source: Path, started: float) -> None:
-    """Remove the entries that the build which started at ``started`` (time.time()) neither
-    made nor used. (Where the file system keeps coarse times, an entry used in the build's
-    first moments may go too; it is only made again.)"""
+def forget_unused(source: Path, started: float, sections: Iterable[str]) -> None:
+    """Remove the entries of ``sections`` (those the build ran, by name) that the
+    build which started at ``started`` (time.time()) neither made nor used, and the entries
+    earlier versions kept outside any section's folder. (Where the file system keeps coarse
+    times, an entry used in the build's first moments may go too; it is only made again.)"""
     for name in FOLDERS:
-        kept = folder(source, name)
+        kept = source / ".cache" / name
         if not kept.is_dir():
             continue
-        for path in kept.iterdir():
+        folders = [kept, *(folder(source, name, section) for section in sections)]
+        for path in (path for place in folders if place.is_dir() for path in place.iterdir()):
             with contextlib.suppress(OSError):
-                if path.stat().st_mtime < started:
+                if path.is_file() and path.stat().st_mtime < started:
                     path.unlink()

@@ -40,10 +40,10 @@ class Model:
     as_of: dt.date
     source: Path  # the site folder, for files copied as they are (attachments)
 
-    @property
-    def workbook_cache(self) -> Path:
-        """Where made workbooks are kept between builds (safe to delete at any time)."""
-        return keptfiles.folder(self.source, keptfiles.WORKBOOKS)
+    def workbook_cache(self, section: str) -> Path:
+        """Where the workbooks ``section`` (its module's __name__) makes are kept between
+        builds (safe to delete at any time)."""
+        return keptfiles.folder(self.source, keptfiles.WORKBOOKS, section)
 
     @cached_property
     def sort_key(self) -> SortKeys:

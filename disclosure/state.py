@@ -10,18 +10,30 @@ import hashlib
 import os
 import pickle
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 from .write import state_path
 
-STATE_VERSION = 4
+STATE_VERSION = 5
 # The engine's own code is an input of every build, like the data: a change re-checks all.
 ENGINE_CODE = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "search")
 # Libraries whose output ends up in the site: a new version may change the bytes.
 LIBRARIES = ("jinja2", "markdown", "markupsafe", "zxing-cpp", "openpyxl", "xlsxwriter", "pypinyin", "pyyaml",
              "whoosh3")
+
+
+@dataclass(frozen=True)
+class SectionRecord:
+    """What a build made of one section (reads.py): the key of its inputs, and the paths of
+    its pages and files."""
+
+    key: str
+    pages: tuple[str, ...]
+    unlisted: frozenset[str]  # its pages left out of the sitemap
+    files: tuple[str, ...]
 
 
 @dataclass
@@ -31,6 +43,7 @@ class BuildState:
     inputs: str = ""  # digest of every input of that build (see input_digest)
     pages: int = 0
     warnings: list[dict] = field(default_factory=list)  # its warnings, shown again when nothing changed
+    sections: dict[str, SectionRecord] = field(default_factory=dict)  # by section name
 
     @classmethod
     def load(cls, output: Path) -> BuildState | None:
@@ -43,7 +56,7 @@ class BuildState:
             data = pickle.loads(state_path(output).read_bytes())  # noqa: S301 - written by this program
             if data["version"] != STATE_VERSION or not output.is_dir():
                 return None
-            return cls(data["outputs"], data["inputs"], data["pages"], data["warnings"])
+            return cls(data["outputs"], data["inputs"], data["pages"], data["warnings"], data["sections"])
         except Exception:  # missing, cut short, or another version's: trust nothing, render everything
             return None
 
@@ -77,7 +90,8 @@ class BuildState:
 
     def to_bytes(self) -> bytes:
         return pickle.dumps({"version": STATE_VERSION, "inputs": self.inputs, "pages": self.pages,
-                             "warnings": self.warnings, "outputs": self.outputs}, protocol=pickle.HIGHEST_PROTOCOL)
+                             "warnings": self.warnings, "outputs": self.outputs, "sections": self.sections},
+                            protocol=pickle.HIGHEST_PROTOCOL)
 
     def intact(self, output: Path) -> bool:
         """Every file the last build wrote is still there with its size (nobody edited output/)."""
@@ -85,14 +99,15 @@ class BuildState:
         return all(unchanged_on_disk(f"{folder}/{path}", size) for path, (_, size, _) in self.outputs.items())
 
 
-def input_digest(roots: list[Path], options: str) -> str:
+def input_digest(roots: list[Path], options: str, leave_out: Callable[[Path], bool] | None = None) -> str:
     """One digest of every file under ``roots`` (data, content, settings, themes, the engine's
-    own code) and of the options. Equal digests mean the build would write the same site."""
+    own code) but those ``leave_out`` names, and of the options. Equal digests mean the build
+    would write the same site."""
     digest = hashlib.sha256(options.encode("utf-8"))
     for number, root in enumerate(roots):
         files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
         for path in files:
-            if "__pycache__" in path.parts or path.suffix == ".pyc":
+            if "__pycache__" in path.parts or path.suffix == ".pyc" or (leave_out and leave_out(path)):
                 continue
             relative = path.relative_to(root).as_posix() if path != root else ""
             digest.update(f"{number}\0{relative}\0".encode())

@@ -64,11 +64,33 @@ def edit_notice(files, rng):
     files["content/notices/2026-credit.md"] = files["content/notices/2026-credit.md"] + f"\n补充说明{rng.randint(1, 9)}。\n"
 
 
+# Fields that some sections show and others do not (reads.py): the edit runs some sections and
+# leaves the others alone.
+def change_phone(files, rng):
+    files["data/companies.csv"] = files["data/companies.csv"].replace(
+        "0478-8000001", rng.choice(["0478-8000011", "0478-8000021", "0478-8000001"]))
+
+
+def change_party(files, rng):
+    files["data/companies.csv"] = files["data/companies.csv"].replace(
+        "临河区,联合党支部", rng.choice(["临河区,独立党组织", "临河区,无", "临河区,联合党支部"]))
+
+
+def change_community_address(files, rng):
+    files["data/communities.csv"] = files["data/communities.csv"].replace(
+        "解放路5号", rng.choice(["解放路7号", "解放路9号", "解放路5号"]))
+
+
+def change_fee(files, rng):
+    files["data/communities.csv"] = files["data/communities.csv"].replace(
+        ",28000,1.5,", rng.choice([",28000,1.8,", ",28000,2.5,", ",28000,1.5,"]))
+
+
 EDITS = [rename_legal_rep, add_community, remove_a_community, change_score, override_template, change_title,
-         edit_notice]
+         edit_notice, change_phone, change_party, change_community_address, change_fee]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_incremental_equals_clean_after_random_edits(tmp_path, seed, monkeypatch):
     monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 0 if seed == 2 else 400)  # one run in parallel
     rng = random.Random(seed)
@@ -76,7 +98,7 @@ def test_incremental_equals_clean_after_random_edits(tmp_path, seed, monkeypatch
     source = write_site(tmp_path / "site", files)
     live = tmp_path / "live"
     build(BuildOptions(source=source, output=live, as_of=AS_OF))
-    for step in range(6):
+    for step in range(8):
         edit = rng.choice(EDITS)
         edit(files, rng)
         write_site(source, files)
@@ -112,23 +134,23 @@ def test_no_change_renders_nothing_and_one_change_renders_few(site, tmp_path):
 
 
 def test_a_page_rendered_again_to_the_same_bytes_stays_where_it_is(site, tmp_path, monkeypatch):
-    """A community page shows its company's name, not its address: after the address
-    changed the page is rendered again (its record's company changed) but its bytes are the
-    same, so the live file is neither written nor replaced."""
+    """The directory lists a company's name, not its address: after the address changed the
+    directory page of its district is rendered again (its row's company changed) but its
+    bytes are the same, so the live file is neither written nor replaced."""
     from disclosure import render
 
     output = tmp_path / "out"
     build(BuildOptions(source=site, output=output, as_of=AS_OF))
-    community_page = next(p for p in (output / "communities").glob("*/index.html") if "锦绣家园" in p.read_text("utf-8"))
+    directory_page = output / "companies/district/150802/index.html"
     company_page = output / f"companies/{CODE_A}/index.html"
-    before = {p: (p.stat().st_ino, p.read_bytes()) for p in (community_page, company_page)}
+    before = {p: (p.stat().st_ino, p.read_bytes()) for p in (directory_page, company_page)}
     rendered = []
     original = render.Renderer.render
     monkeypatch.setattr(render.Renderer, "render", lambda self, page: rendered.append(page.path) or original(self, page))
     (site / "data/companies.csv").write_text(COMPANIES.replace("临河区新华街1号", "临河区新华街99号"), "utf-8")
     report = build(BuildOptions(source=site, output=output, as_of=AS_OF))
-    assert community_page.relative_to(output).as_posix() in rendered
-    assert (community_page.stat().st_ino, community_page.read_bytes()) == before[community_page]
+    assert directory_page.relative_to(output).as_posix() in rendered
+    assert (directory_page.stat().st_ino, directory_page.read_bytes()) == before[directory_page]
     assert company_page.stat().st_ino != before[company_page][0]  # its bytes did change
     assert report.rendered == len(rendered) and report.rendered + report.reused == report.pages
     clean = tmp_path / "clean"
@@ -449,12 +471,15 @@ def test_kept_workbooks_and_search_exports_a_build_did_not_use_are_forgotten(sit
     output = tmp_path / "out"
     build(BuildOptions(source=site, output=output, as_of=AS_OF))
     kept = [site / ".cache/workbooks", site / ".cache/search-export"]
-    first = {p.name for folder in kept for p in folder.iterdir()}
+    first = {p.name for folder in kept for p in folder.rglob("*") if p.is_file()}
     # The legal representative is in the companies' workbook and in the search documents.
     write_site(site, {"data/companies.csv": COMPANIES.replace("张测一", "张测甲")})
     started = time.time()
-    build(BuildOptions(source=site, output=output, as_of=AS_OF))
-    second = [p for folder in kept for p in folder.iterdir()]
+    report = build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    second = [p for folder in kept for p in folder.rglob("*") if p.is_file()]
     assert first - {p.name for p in second}  # the first build's versions are gone
-    assert all(p.stat().st_mtime >= started for p in second)  # what is left, this build made or used
-    assert any(p.name in first for p in second)  # and what it used again is still there
+    # What is left, this build made or used, or it belongs to a section the build left alone
+    # (the coverage ledgers do not show the legal representative).
+    assert "coverage" in report.sections_kept
+    assert all(p.stat().st_mtime >= started or p.parent.name in report.sections_kept for p in second)
+    assert any(p.name in first and p.parent.name not in report.sections_kept for p in second)  # used again

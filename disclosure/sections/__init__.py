@@ -5,6 +5,8 @@ The build calls them in this order; a new section is one module and one line her
 
 from __future__ import annotations
 
+from types import ModuleType
+
 from . import communities, companies, coverage, credit, home, notices, opendata, prices, search
 
 SECTIONS = (home, companies, communities, credit, prices, notices, coverage, opendata, search)
@@ -17,3 +19,8 @@ MAKING_FILES = (search, coverage)
 # On a large site the build's own process makes these before its other sections: their large
 # workbooks are made while it holds least, and their garbage is given back before the rest.
 FIRST_HERE = (opendata,)
+
+
+def name_of(section: ModuleType) -> str:
+    """A section's name in the build's record (reads.py): its module's, e.g. "credit"."""
+    return section.__name__.rpartition(".")[2]

@@ -13,12 +13,23 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from .. import feeds, pinyin, prices
+from ..coverage import target_fields
 from ..model import Model
 from ..pages import Contribution, Page
+from ..reads import ALL, Reads
 from ..records import Community
+from ..settings import Settings
 from .companies import company_row
 
 STREET_PAGES_OVER = 500  # communities in one district; more, and each street has a page of its own
+
+
+def reads(settings: Settings) -> Reads:
+    """A community's page shows all of it and its company's name and latest rating; a
+    district's page lists its companies and counts its indicators, the companies' among them
+    by the fields the targets name."""
+    company_fields = ("code", "name", "district", *target_fields(settings.targets, "companies"))
+    return Reads(companies=company_fields, communities=ALL, ratings=ALL)
 
 
 def contribute(model: Model) -> Contribution:

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from ..model import Model
 from ..pages import Contribution, DataFile, Page, paginate
+from ..reads import ALL, Reads
 from ..records import Company
+from ..settings import Settings
 
 COMPANY_COLUMN = dict(column="物业服务企业", column_description="本市物业服务企业的登记信息、信用等级和所服务小区",
                       column_type="信息公开")
@@ -44,6 +46,11 @@ class Facet:
     key: str
     label: str
     options: tuple[FilterOption, ...]
+
+
+def reads(settings: Settings) -> Reads:
+    """A company's page shows all of it, its ratings, and its communities by name and street."""
+    return Reads(companies=ALL, communities=("id", "name", "street", "company"), ratings=ALL)
 
 
 def contribute(model: Model) -> Contribution:

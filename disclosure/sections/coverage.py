@@ -12,13 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import exports
-from ..coverage import Area, Coverage, Indicator, areas_of, compute, counts, in_scope
+from ..coverage import Area, Coverage, Indicator, areas_of, compute, counts, in_scope, target_fields
 from ..model import Model
 from ..pages import Contribution, DataFile, Page
 from ..problems import InputError, Problems
+from ..reads import ALL, Reads
 from ..records import Community
 from ..schema import info
-from ..settings import Targets
+from ..settings import Settings, Targets
 
 CITY_NAME = "全市"
 LEDGER_DIR = "downloads/ledger"
@@ -97,6 +98,13 @@ def chart(indicator: Indicator) -> Chart:
     )
 
 
+def reads(settings: Settings) -> Reads:
+    """Every community (the ledgers list them whole); companies by district and party, and by
+    the fields the targets name."""
+    company_fields = ("code", "name", "district", "party", *target_fields(settings.targets, "companies"))
+    return Reads(companies=company_fields, communities=ALL)
+
+
 def contribute(model: Model) -> Contribution:
     coverage = from_model(model)
     ledgers = _ledgers(model, coverage)
@@ -141,7 +149,7 @@ def _ledgers(model: Model, coverage: Coverage) -> list[tuple[Area, DataFile]]:
     for area in coverage.areas:
         rows = [made[c.id] for c in sorted(area.communities, key=lambda c: (c.district, c.street, c.id))]
         sheets = [("台账", headers, rows), ("指标", *_indicator_sheet(coverage, area))]
-        data = exports.to_workbook(sheets, model.as_of, model.workbook_cache)
+        data = exports.to_workbook(sheets, model.as_of, model.workbook_cache(__name__))
         result.append((area, DataFile(f"{LEDGER_DIR}/{area.code}.xlsx", data)))
     return result
 

@@ -14,7 +14,8 @@ from .. import exports, svgchart
 from ..changes import YearChanges, compare
 from ..model import ListEntry, Model
 from ..pages import Contribution, DataFile, Page
-from ..settings import RatingYear
+from ..reads import ALL, Reads
+from ..settings import RatingYear, Settings
 
 LISTS = ("红榜", "黑榜")
 # The downloadable list columns: (JSON key, Chinese header). The rows are those of the tables.
@@ -25,6 +26,12 @@ LIST_COLUMNS = (
     ("expires_on", "到期日期"), ("repaired_on", "信用修复日期"), ("repair_decision", "修复决定文号"),
     ("status", "状态"), ("status_date", "状态日期"),
 )
+
+
+def reads(settings: Settings) -> Reads:
+    """The lists name each company, its legal representative, district and projects (taken
+    from its communities' names when the rating names none)."""
+    return Reads(companies=("code", "name", "legal_rep", "district"), communities=("name", "company"), ratings=ALL)
 
 
 def contribute(model: Model) -> Contribution:
@@ -126,7 +133,7 @@ def _list_downloads(model: Model, year: RatingYear) -> list[DataFile]:
     return [
         DataFile(f"{stem}.csv", exports.to_csv(headers, table)),
         DataFile(f"{stem}.xlsx", exports.to_xlsx(f"{year.year}年度红黑榜", headers, table, model.as_of,
-                                                       model.workbook_cache)),
+                                                       model.workbook_cache(__name__))),
         DataFile(f"{stem}.json", (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")),
     ]
 

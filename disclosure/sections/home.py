@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from ..model import Model
 from ..pages import Contribution, Page
+from ..reads import ALL, Reads
+from ..settings import Settings
+
+
+def reads(settings: Settings) -> Reads:
+    """The lists in force name each company, its legal representative and its projects
+    (taken from its communities' names when the rating names none); the counts."""
+    return Reads(companies=("code", "name", "legal_rep"), communities=("name", "company"), ratings=ALL)
 
 
 def contribute(model: Model) -> Contribution:

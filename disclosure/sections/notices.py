@@ -5,6 +5,13 @@ from __future__ import annotations
 from .. import feeds
 from ..model import Model
 from ..pages import Contribution, DataFile, Page, paginate
+from ..reads import Reads
+from ..settings import Settings
+
+
+def reads(settings: Settings) -> Reads:
+    """content/ only (in every section's key)."""
+    return Reads()
 
 
 def contribute(model: Model) -> Contribution:

@@ -23,9 +23,11 @@ from .. import exports
 from ..coverage import IndicatorRow, indicator_rows
 from ..model import Model
 from ..pages import Contribution, DataFile, Page
+from ..reads import ALL, Reads
 from ..recordcache import RecordCache, value_digest
 from ..records import Community, Company, District, PriceRow, Rating
 from ..schema import DatasetInfo, info
+from ..settings import Settings
 from . import coverage
 
 FORMATS = ("csv", "xlsx", "json")
@@ -70,6 +72,11 @@ def datasets(model: Model) -> Iterator[Dataset]:
     rows = tuple(indicator_rows(coverage.from_model(model)))
     yield Dataset("indicators", "行动方案指标完成情况", info(IndicatorRow), rows,
                   f"{org}（由住宅小区和企业数据按 site.yaml 的考核指标计算）", model.as_of)
+
+
+def reads(settings: Settings) -> Reads:
+    """Every dataset, whole: the downloads hold every field."""
+    return Reads(companies=ALL, communities=ALL, ratings=ALL)
 
 
 def contribute(model: Model) -> Contribution:
@@ -136,9 +143,10 @@ def _line(download: bytes, start: int, end: int) -> bytes:
 def _downloads(model: Model, d: Dataset) -> list[tuple[str, bytes]]:
     """The dataset's CSV, XLSX and JSON downloads."""
     headers, rows = exports.table(model, d.info, d.records)
+    kept = model.workbook_cache(__name__)
     return [
         (f"downloads/{d.stem}.csv", exports.to_csv(headers, rows)),
-        (f"downloads/{d.stem}.xlsx", exports.to_xlsx(d.title, headers, rows, d.updated, model.workbook_cache)),
+        (f"downloads/{d.stem}.xlsx", exports.to_xlsx(d.title, headers, rows, d.updated, kept)),
         (f"downloads/{d.stem}.json", exports.to_json(d.info, rows)),
     ]
 

@@ -20,11 +20,18 @@ from .. import exports
 from ..model import Model
 from ..pages import Contribution, DataFile, Page
 from ..prices import CITY_WIDE, PriceNotice, changes, published
+from ..reads import Reads
 from ..records import BUILDING_TYPES, SERVICE_GRADES, PriceAddon, PriceNoticeHeader, PriceRow
 from ..schema import info
+from ..settings import Settings
 
 COLUMN = "参考价格"
 FORMATS = ("csv", "xlsx", "json")
+
+
+def reads(settings: Settings) -> Reads:
+    """The price notices only (in every section's key)."""
+    return Reads()
 
 
 def contribute(model: Model) -> Contribution:

@@ -21,9 +21,17 @@ from search.export import export
 from .. import keptfiles
 from ..model import Model
 from ..pages import Contribution, DataFile, Page
+from ..reads import ALL, Reads
 from ..recordcache import RecordCache
+from ..settings import Settings
 
 TERMS = "terms"  # the entry of <site>/.cache/search-terms
+
+
+def reads(settings: Settings) -> Reads:
+    """What a search finds a company or community by, and what a result shows."""
+    return Reads(companies=("code", "name", "former_names", "legal_rep", "address", "district"),
+                 communities=("id", "name", "district", "street", "address", "company", "mode"), ratings=ALL)
 
 
 def contribute(model: Model) -> Contribution:
@@ -52,7 +60,7 @@ def _exported_files(docs: list[SearchDoc], source: Path) -> list[tuple[str, byte
     digest = tokenizer.copy()
     for doc in docs:  # one document at a time: the whole repr of a province's is some 60 MB
         digest.update(repr(doc).encode("utf-8"))
-    archive = keptfiles.folder(source, keptfiles.SEARCH_EXPORTS) / f"{digest.hexdigest()}.zip"
+    archive = keptfiles.folder(source, keptfiles.SEARCH_EXPORTS, __name__) / f"{digest.hexdigest()}.zip"
     if keptfiles.used(archive):
         with contextlib.suppress(OSError, zipfile.BadZipFile), zipfile.ZipFile(archive) as stored:
             return [(name, stored.read(name)) for name in stored.namelist()]

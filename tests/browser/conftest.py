@@ -62,7 +62,7 @@ def built_sites(site_source: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 def page_samples(site_source: Path) -> dict[str, list[str]]:
     """Page type (template) → a few page paths of that type: first, second and last."""
     inputs = load_inputs(site_source)
-    pages, _ = assemble(inputs, default_as_of(), site_source)
+    pages = assemble(inputs, default_as_of(), site_source).pages
     by_template: dict[str, list[str]] = {}
     for page in pages:
         by_template.setdefault(page.template, []).append(page.path)

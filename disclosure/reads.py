@@ -1,0 +1,113 @@
+"""What each section reads of the large datasets, and which sections a rebuild can leave alone.
+
+Every section declares, in ``reads(settings)``, the fields of companies, communities and
+ratings that its pages and files show or depend on (their order included: a list sorted by
+street reads the street). Everything else a section may use — site.yaml, content/, the
+districts, the price notices, the themes, the engine's code, the build's date and options —
+is in every section's key. A rebuild computes each section's key from those and from the
+declared fields of the records; a section whose key equals the one the last build recorded,
+and whose pages and files are all still in output/ with their sizes, is not run: its pages
+and files stay as they are, unvisited.
+
+So a company's new phone number runs the sections that show it (companies, open data) and
+leaves the other seven alone, with their 50,000 community pages. A field read but not
+declared would leave a stale page: tests/test_reads.py changes every undeclared field of
+every record and checks that each section's pages and files come out the same.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .state import SectionRecord, unchanged_on_disk
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
+    from .pages import Contribution
+
+ALL = "all"  # every field, by the record's digest (catalog.record_digest)
+Fields = tuple[str, ...] | str  # field names, or ALL
+
+
+@dataclass(frozen=True)
+class Reads:
+    companies: Fields = ()
+    communities: Fields = ()
+    ratings: Fields = ()
+
+
+DATASETS = tuple(f.name for f in dataclasses.fields(Reads))
+
+
+def is_dataset_file(path: Path, data: Path) -> bool:
+    """A file of the datasets whose records go into section keys field by field, rather than
+    whole into every key: data/companies.*, data/communities.*, data/ratings/*."""
+    return (path.parent == data and path.stem in ("companies", "communities")) or data / "ratings" in path.parents
+
+
+class SectionKeys:
+    """Each section's key: the inputs every section shares (``common``, a digest of every
+    file and option but the datasets') and the fields it declares of each dataset's records.
+    A dataset's fields are digested once, whichever sections declare them."""
+
+    def __init__(self, common: str, catalog: Catalog):
+        self.common, self.catalog = common, catalog
+        self._digests: dict[tuple[str, Fields], bytes] = {}
+
+    def key(self, name: str, reads: Reads) -> str:
+        digest = hashlib.sha256(f"{self.common}\0{name}".encode())
+        for dataset in DATASETS:
+            digest.update(self._fields_digest(dataset, getattr(reads, dataset)))
+        return digest.hexdigest()
+
+    def _fields_digest(self, dataset: str, fields: Fields) -> bytes:
+        if (dataset, fields) not in self._digests:
+            records = getattr(self.catalog, dataset)
+            digest = hashlib.sha256(f"{dataset}\0{fields!r}\0{len(records)}\0".encode())
+            if fields == ALL:
+                from .catalog import record_digest
+
+                known = self.catalog.digests
+                for record in records:
+                    found = known.get(id(record))
+                    digest.update(found[0] if found is not None else record_digest(record))
+            elif fields:
+                digest.update(repr(list(map(_getter(fields), records))).encode("utf-8"))
+            self._digests[dataset, fields] = digest.digest()
+        return self._digests[dataset, fields]
+
+
+def _getter(fields: tuple[str, ...]) -> Callable[[Any], Any]:
+    get = operator.attrgetter(*fields)
+    return (lambda record: (get(record),)) if len(fields) == 1 else get
+
+
+def left_alone(records: Mapping[str, SectionRecord], keys: Mapping[str, str],
+               outputs: Mapping[str, tuple[str, int, str]], output: Path) -> dict[str, SectionRecord]:
+    """The sections the last build recorded with the key they have now, whose every page and
+    file is still in ``output`` as that build wrote it (``outputs``): by name."""
+    folder = str(output)
+    result = {}
+    for name, key in keys.items():
+        record = records.get(name)
+        if record is not None and record.key == key and all(
+                (old := outputs.get(path)) is not None and unchanged_on_disk(f"{folder}/{path}", old[1])
+                for path in (*record.pages, *record.files)):
+            result[name] = record
+    return result
+
+
+def record_of(key: str, contribution: Contribution) -> SectionRecord:
+    """What the next build needs to know of a section it may leave alone."""
+    return SectionRecord(
+        key=key,
+        pages=tuple(page.path for page in contribution.pages),
+        unlisted=frozenset(page.path for page in contribution.pages if not page.in_sitemap),
+        files=tuple(file.path for file in contribution.files),
+    )
