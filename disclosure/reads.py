@@ -54,11 +54,18 @@ def is_dataset_file(path: Path, data: Path) -> bool:
 class SectionKeys:
     """Each section's key: the inputs every section shares (``common``, a digest of every
     file and option but the datasets') and the fields it declares of each dataset's records.
-    A dataset's fields are digested once, whichever sections declare them."""
 
-    def __init__(self, common: str, catalog: Catalog):
-        self.common, self.catalog = common, catalog
-        self._digests: dict[tuple[str, Fields], bytes] = {}
+    A dataset's fields are digested once, whichever sections declare them, and not at all
+    when the dataset's records are those of the last build (the digest of every record,
+    ``Catalog.digests``, is the same): ``known`` holds the last build's digests of them
+    (``projections``). Digesting the fields four sections read of a province's 50,000
+    communities took 0.4 s of every rebuild (profiled)."""
+
+    def __init__(self, common: str, catalog: Catalog, known: Mapping[tuple[str, Fields], tuple[bytes, bytes]]):
+        self.common, self.catalog, self.known = common, catalog, known
+        self._whole: dict[str, bytes] = {}
+        # (dataset, fields) -> (digest of the dataset's records, digest of these fields of them)
+        self.projections: dict[tuple[str, Fields], tuple[bytes, bytes]] = {}
 
     def key(self, name: str, reads: Reads) -> str:
         digest = hashlib.sha256(f"{self.common}\0{name}".encode())
@@ -67,20 +74,34 @@ class SectionKeys:
         return digest.hexdigest()
 
     def _fields_digest(self, dataset: str, fields: Fields) -> bytes:
-        if (dataset, fields) not in self._digests:
-            records = getattr(self.catalog, dataset)
-            digest = hashlib.sha256(f"{dataset}\0{fields!r}\0{len(records)}\0".encode())
-            if fields == ALL:
-                from .catalog import record_digest
+        if not fields:
+            return f"{dataset}\0nothing".encode()
+        whole = self._whole_digest(dataset)
+        if fields == ALL:
+            return whole
+        if (dataset, fields) not in self.projections:
+            known = self.known.get((dataset, fields))
+            if known is not None and known[0] == whole:
+                self.projections[dataset, fields] = known
+            else:
+                records = getattr(self.catalog, dataset)
+                text = repr((dataset, fields, list(map(_getter(fields), records))))
+                self.projections[dataset, fields] = (whole, hashlib.sha256(text.encode("utf-8")).digest())
+        return self.projections[dataset, fields][1]
 
-                known = self.catalog.digests
-                for record in records:
-                    found = known.get(id(record))
-                    digest.update(found[0] if found is not None else record_digest(record))
-            elif fields:
-                digest.update(repr(list(map(_getter(fields), records))).encode("utf-8"))
-            self._digests[dataset, fields] = digest.digest()
-        return self._digests[dataset, fields]
+    def _whole_digest(self, dataset: str) -> bytes:
+        """A digest of every record of ``dataset``, in order (from Catalog.digests)."""
+        if dataset not in self._whole:
+            from .catalog import record_digest
+
+            records = getattr(self.catalog, dataset)
+            digest = hashlib.sha256(f"{dataset}\0{len(records)}\0".encode())
+            known = self.catalog.digests
+            for record in records:
+                found = known.get(id(record))
+                digest.update(found[0] if found is not None else record_digest(record))
+            self._whole[dataset] = digest.digest()
+        return self._whole[dataset]
 
 
 def _getter(fields: tuple[str, ...]) -> Callable[[Any], Any]:

@@ -44,6 +44,8 @@ class BuildState:
     pages: int = 0
     warnings: list[dict] = field(default_factory=list)  # its warnings, shown again when nothing changed
     sections: dict[str, SectionRecord] = field(default_factory=dict)  # by section name
+    # (dataset, fields) -> (digest of its records, of those fields of them): reads.SectionKeys
+    projections: dict[tuple[str, object], tuple[bytes, bytes]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, output: Path) -> BuildState | None:
@@ -56,7 +58,8 @@ class BuildState:
             data = pickle.loads(state_path(output).read_bytes())  # noqa: S301 - written by this program
             if data["version"] != STATE_VERSION or not output.is_dir():
                 return None
-            return cls(data["outputs"], data["inputs"], data["pages"], data["warnings"], data["sections"])
+            return cls(data["outputs"], data["inputs"], data["pages"], data["warnings"], data["sections"],
+                       data["projections"])
         except Exception:  # missing, cut short, or another version's: trust nothing, render everything
             return None
 
@@ -90,7 +93,8 @@ class BuildState:
 
     def to_bytes(self) -> bytes:
         return pickle.dumps({"version": STATE_VERSION, "inputs": self.inputs, "pages": self.pages,
-                             "warnings": self.warnings, "outputs": self.outputs, "sections": self.sections},
+                             "warnings": self.warnings, "outputs": self.outputs, "sections": self.sections,
+                             "projections": self.projections},
                             protocol=pickle.HIGHEST_PROTOCOL)
 
     def intact(self, output: Path) -> bool:
