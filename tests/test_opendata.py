@@ -281,3 +281,33 @@ def test_each_record_json_is_its_row_of_the_download(output):
         rows = {row[key]: row for row in json.loads((output / f"downloads/{dataset}.json").read_text("utf-8"))}
         records = {p.parent.name: json.loads(p.read_text("utf-8")) for p in (output / dataset).glob("*/data.json")}
         assert records and records == rows, dataset
+
+
+def test_the_indicators_are_computed_again_only_when_what_they_count_changed(tmp_path, monkeypatch):
+    """The indicator rows are kept between builds under the fields the coverage section
+    reads: a company's new phone takes them from the cache, a community's new management
+    mode computes them again, and the downloads equal a clean build's either way."""
+    from conftest import COMMUNITIES, COMPANIES
+
+    from disclosure.build import BuildOptions, build
+    from disclosure.sections import coverage
+
+    source = write_site(tmp_path / "site", tiny_site())
+    output = tmp_path / "out"
+    build(BuildOptions(source=source, output=output, as_of=AS_OF))
+    computed = []
+    original = coverage.from_model
+    monkeypatch.setattr(coverage, "from_model", lambda model: computed.append(1) or original(model))
+    write_site(source, {"data/companies.csv": COMPANIES.replace("0478-8000001", "0478-8000099")})
+    build(BuildOptions(source=source, output=output, as_of=AS_OF))
+    assert computed == []
+    write_site(source, {"data/communities.csv": COMMUNITIES.replace("测试河套物业有限公司,专业化物业服务",
+                                                                     "测试河套物业有限公司,国有物业接管")})
+    build(BuildOptions(source=source, output=output, as_of=AS_OF))
+    assert computed  # by open data, and by the coverage section
+    clean = tmp_path / "clean"
+    fresh = shutil.copytree(source, tmp_path / "fresh", ignore=shutil.ignore_patterns(".cache"))
+    build(BuildOptions(source=fresh, output=clean, as_of=AS_OF, full=True))
+    for suffix in ("csv", "json", "xlsx"):
+        name = f"downloads/indicators.{suffix}"
+        assert (output / name).read_bytes() == (clean / name).read_bytes()

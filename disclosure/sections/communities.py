@@ -19,6 +19,7 @@ from ..pages import Contribution, Page
 from ..reads import ALL, Reads
 from ..records import Community
 from ..settings import Settings
+from . import opendata
 from .companies import company_row
 
 STREET_PAGES_OVER = 500  # communities in one district; more, and each street has a page of its own
@@ -34,7 +35,8 @@ def reads(settings: Settings) -> Reads:
 
 def contribute(model: Model) -> Contribution:
     streets = {code: streets_of(code, model.communities_by_district.get(code, ())) for code in model.districts}
-    return Contribution(pages=_community_pages(model, streets) + _district_pages(model, streets))
+    return Contribution(pages=_community_pages(model, streets) + _district_pages(model, streets),
+                        files=opendata.record_files(model, "communities"))
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from ..pages import Contribution, DataFile, Page, paginate
 from ..reads import ALL, Reads
 from ..records import Company
 from ..settings import Settings
+from . import opendata
 
 COMPANY_COLUMN = dict(column="物业服务企业", column_description="本市物业服务企业的登记信息、信用等级和所服务小区",
                       column_type="信息公开")
@@ -55,8 +56,8 @@ def reads(settings: Settings) -> Reads:
 
 def contribute(model: Model) -> Contribution:
     rows = [company_row(model, c) for c in model.companies_sorted]
-    filters = DataFile("companies/filter.json", _filter_json(rows))
-    return Contribution(pages=_company_pages(model, rows), files=[filters])
+    files = [DataFile("companies/filter.json", _filter_json(rows)), *opendata.record_files(model, "companies")]
+    return Contribution(pages=_company_pages(model, rows), files=files)
 
 
 def _company_pages(model: Model, rows: list[dict]) -> list[Page]:
