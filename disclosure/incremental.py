@@ -35,7 +35,7 @@ from markupsafe import Markup
 
 from . import parallel
 from .pages import DataFile, Page
-from .state import BuildState, unchanged_on_disk
+from .state import BuildState
 from .write import Staging
 
 
@@ -182,11 +182,12 @@ class Publisher:
 
     def __init__(self, pages: list[Page], files: list[DataFile], render: Callable[[Page], str],
                  fingerprints: Fingerprints, staging: Staging, previous: BuildState, workers: int,
-                 after_chunk: Callable[[], None] | None = None):
-        """``after_chunk``: called where a chunk of pages was rendered (a worker or here), e.g.
-        to keep what rendering made for the next build."""
+                 damaged: frozenset[str] = frozenset(), after_chunk: Callable[[], None] | None = None):
+        """``damaged``: the files of ``previous`` no longer in output/ as it wrote them
+        (BuildState.damaged). ``after_chunk``: called where a chunk of pages was rendered (a
+        worker or here), e.g. to keep what rendering made for the next build."""
         self.pages, self.files, self.render, self.after_chunk = pages, files, render, after_chunk
-        self.fingerprints, self.staging, self.previous = fingerprints, staging, previous
+        self.fingerprints, self.staging, self.previous, self.damaged = fingerprints, staging, previous, damaged
         self.state = BuildState(pages=len(pages))
         self.target = str(staging.target)  # the live output folder, where unchanged files stay
         for template in {page.template for page in pages}:  # once here, not once per worker
@@ -268,22 +269,22 @@ class Publisher:
         """(size, digest) of the live file when the last build wrote it with this fingerprint
         and it is still there."""
         old = self.previous.outputs.get(path)
-        if old is not None and old[0] == mark and unchanged_on_disk(f"{self.target}/{path}", old[1]):
+        if old is not None and old[0] == mark and path not in self.damaged:
             return old[1], old[2]
         return None
 
     def _same_bytes(self, path: str, data: bytes, digest: str) -> bool:
         """The live file holds ``data`` (whose sha256 is ``digest``): by the digest the last
-        build recorded and the size on disk, or, where no digest was recorded (``--full``
-        trusts none: state.BuildState.of_folder), by reading the file."""
+        build recorded (the file being still there with its size: not damaged), or, where no
+        digest was recorded (``--full`` trusts none: state.BuildState.of_folder), by reading
+        the file."""
         old = self.previous.outputs.get(path)
         if old is None:
             return False
-        live = f"{self.target}/{path}"
         if old[2]:
-            return old[1] == len(data) and old[2] == digest and unchanged_on_disk(live, old[1])
+            return old[1] == len(data) and old[2] == digest and path not in self.damaged
         try:
-            with open(live, "rb") as stream:
+            with open(f"{self.target}/{path}", "rb") as stream:
                 return stream.read(len(data) + 1) == data
         except OSError:
             return False

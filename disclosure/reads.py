@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .state import SectionRecord, unchanged_on_disk
+from .state import SectionRecord
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -110,18 +110,12 @@ def _getter(fields: tuple[str, ...]) -> Callable[[Any], Any]:
 
 
 def left_alone(records: Mapping[str, SectionRecord], keys: Mapping[str, str],
-               outputs: Mapping[str, tuple[str, int, str]], output: Path) -> dict[str, SectionRecord]:
+               outputs: Mapping[str, tuple[str, int, str]], damaged: frozenset[str]) -> dict[str, SectionRecord]:
     """The sections the last build recorded with the key they have now, whose every page and
-    file is still in ``output`` as that build wrote it (``outputs``): by name."""
-    folder = str(output)
-    result = {}
-    for name, key in keys.items():
-        record = records.get(name)
-        if record is not None and record.key == key and all(
-                (old := outputs.get(path)) is not None and unchanged_on_disk(f"{folder}/{path}", old[1])
-                for path in (*record.pages, *record.files)):
-            result[name] = record
-    return result
+    file is still in output/ as that build wrote it (in ``outputs``, not ``damaged``): by name."""
+    return {name: record for name, key in keys.items()
+            if (record := records.get(name)) is not None and record.key == key
+            and all(path in outputs and path not in damaged for path in (*record.pages, *record.files))}
 
 
 def record_of(key: str, contribution: Contribution) -> SectionRecord:

@@ -97,10 +97,12 @@ class BuildState:
                              "projections": self.projections},
                             protocol=pickle.HIGHEST_PROTOCOL)
 
-    def intact(self, output: Path) -> bool:
-        """Every file the last build wrote is still there with its size (nobody edited output/)."""
+    def damaged(self, output: Path) -> frozenset[str]:
+        """The files the last build wrote that are no longer in ``output`` with their sizes
+        (somebody edited output/ by hand); empty when all are as it left them."""
         folder = str(output)
-        return all(unchanged_on_disk(f"{folder}/{path}", size) for path, (_, size, _) in self.outputs.items())
+        return frozenset(path for path, (_, size, _) in self.outputs.items()
+                         if not unchanged_on_disk(f"{folder}/{path}", size))
 
 
 def input_digest(roots: list[Path], options: str, leave_out: Callable[[Path], bool] | None = None) -> str:

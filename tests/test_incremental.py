@@ -381,13 +381,21 @@ def test_nothing_changed_leaves_output_alone_and_repeats_the_warnings(tmp_path):
     assert not later.unchanged
 
 
-def test_a_file_removed_from_output_by_hand_is_written_again(site, tmp_path):
+@pytest.mark.parametrize("apart", [False, True], ids=["checked here", "checked by a forked process"])
+def test_files_removed_or_cut_in_output_by_hand_are_written_again(site, tmp_path, monkeypatch, apart):
+    from disclosure import build as build_module
+
+    if apart:  # as for a large site: the files are checked while the data is read
+        monkeypatch.setattr(build_module, "DAMAGE_CHECK_APART", 0)
     output = tmp_path / "out"
     build(BuildOptions(source=site, output=output, as_of=AS_OF))
     page = output / f"companies/{CODE_A}/index.html"
     page.unlink()
+    ledger = next((output / "downloads/ledger").glob("*.xlsx"))
+    ledger.write_bytes(ledger.read_bytes()[:100])
     report = build(BuildOptions(source=site, output=output, as_of=AS_OF))
     assert not report.unchanged and report.rendered == 1
+    assert "coverage" not in report.sections_kept and "credit" in report.sections_kept
     clean = tmp_path / "clean"
     build(BuildOptions(source=site, output=clean, as_of=AS_OF, full=True))
     assert tree(output) == tree(clean)
