@@ -262,19 +262,23 @@ def _build(options: BuildOptions) -> BuildReport:
     # in BuildState.of_folder).
     listing = _listed_in_thread(output) if options.full else None
     previous = None if options.full else BuildState.load(output)
-    damaged = _damaged_in_background(previous, output) if previous else None
     roots = [source / "site.yaml", source / "data", source / "content", *themes, *ENGINE_CODE]
     options_text = repr((as_of, options.base_url, options.strict, __version__, library_versions()))
     inputs_digest = input_digest(roots, options_text)
-    if previous and previous.inputs == inputs_digest and not damaged.result():
-        # Nothing the site is made from has changed since the build that wrote output/.
-        report.pages = report.reused = previous.pages
-        report.files = len(previous.outputs)
-        report.bytes = sum(size for _, size, _ in previous.outputs.values())
-        report.warnings = Problems(warnings=[Problem(**w) for w in previous.warnings])
-        report.unchanged = True
-        lap("核对输入（无变化）")
-        return report
+    damaged: Future[frozenset[str]] | None = None  # the last build's files not as it left them
+    if previous and previous.inputs == inputs_digest:
+        damaged = _finished(previous.damaged(output))  # checked here: there is nothing to do beside it
+        if not damaged.result():
+            # Nothing the site is made from has changed since the build that wrote output/.
+            report.pages = report.reused = previous.pages
+            report.files = len(previous.outputs)
+            report.bytes = sum(size for _, size, _ in previous.outputs.values())
+            report.warnings = Problems(warnings=[Problem(**w) for w in previous.warnings])
+            report.unchanged = True
+            lap("核对输入（无变化）")
+            return report
+    elif previous:
+        damaged = _damaged_in_background(previous, output)
 
     from . import qr
     from . import render as render_module
@@ -301,7 +305,7 @@ def _build(options: BuildOptions) -> BuildReport:
     keys = SectionKeys(input_digest(roots, options_text, lambda path: is_dataset_file(path, source / "data")),
                        inputs.catalog, previous.projections if previous else {})
     section_keys = {name_of(s): keys.key(name_of(s), s.reads(inputs.settings)) for s in SECTIONS}
-    kept = left_alone(previous.sections, section_keys, previous.outputs, damaged.result()) if previous else {}
+    kept = left_alone(previous.sections, section_keys, previous.outputs, damaged.result()) if damaged else {}
     lap("读取与校验")
 
     # Assembling, too, makes objects that live until the build ends (the pages), and no garbage
@@ -376,12 +380,8 @@ def _damaged_in_background(previous: BuildState, output: Path) -> Future[frozens
     """``previous.damaged(output)``, found by a process forked while this one is small, before
     the data is read. Checking each of a province's 118,000 files' size took 0.35-0.56 s
     (profiled) of the build's own process; reading, more than a second."""
-    from concurrent.futures import Future
-
     if len(previous.outputs) < DAMAGE_CHECK_APART:
-        done: Future[frozenset[str]] = Future()
-        done.set_result(previous.damaged(output))
-        return done
+        return _finished(previous.damaged(output))
     from . import parallel
 
     pool = parallel.fork_pool(1, previous=previous)
@@ -389,6 +389,14 @@ def _damaged_in_background(previous: BuildState, output: Path) -> Future[frozens
         return pool.submit(_damaged_apart, str(output))
     finally:
         pool.shutdown(wait=False)
+
+
+def _finished(result: frozenset[str]) -> Future[frozenset[str]]:
+    from concurrent.futures import Future
+
+    done: Future[frozenset[str]] = Future()
+    done.set_result(result)
+    return done
 
 
 def _damaged_apart(output: str) -> frozenset[str]:
