@@ -125,6 +125,14 @@ class Model:
         ratings = self.published_ratings.get(code, ())
         return ratings[-1] if ratings else None
 
+    @cached_property
+    def downloads(self) -> dict[str, list[tuple[str, bytes]]]:
+        """Each dataset's downloads (path, bytes) made or read from the cache in this build,
+        by their cache key: open data and the record files beside the companies' and
+        communities' pages (sections/opendata.py) share one copy (a province's community
+        downloads are tens of megabytes)."""
+        return {}
+
     # --- lists -----------------------------------------------------------------------------
     @cached_property
     def _list_memo(self) -> dict[tuple[int, str], tuple[ListEntry, ...]]:

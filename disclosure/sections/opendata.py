@@ -146,10 +146,11 @@ def _kept_downloads(model: Model, d: Dataset, kept: RecordCache, names: tuple) -
     one company changed does not export 50,000 unchanged communities again."""
     key = value_digest((kept.engine, xlsxwriter.__version__, names, d.stem, d.title, d.source, d.updated,
                         _standing_for(model, d.records)))
-    made = kept.get(d.stem, key)
+    made = model.downloads.get(key) or kept.get(d.stem, key)
     if made is None:
         made = _downloads(model, d)
         kept.put(d.stem, key, made)
+    model.downloads[key] = made
     return made
 
 
