@@ -303,7 +303,7 @@ def _build(options: BuildOptions) -> BuildReport:
     from .sections import SECTIONS, name_of
 
     keys = SectionKeys(input_digest(roots, options_text, lambda path: is_dataset_file(path, source / "data")),
-                       inputs.catalog, previous.projections if previous else {})
+                       inputs.catalog, previous.columns if previous else {})
     section_keys = {name_of(s): keys.key(name_of(s), s.reads(inputs.settings)) for s in SECTIONS}
     kept = left_alone(previous.sections, section_keys, previous.outputs, damaged.result()) if damaged else {}
     lap("读取与校验")
@@ -354,7 +354,7 @@ def _build(options: BuildOptions) -> BuildReport:
         state.inputs = inputs_digest
         state.pages = len(pages) + len(assembled.kept_pages)
         state.sections = {name: record_of(section_keys[name], made) for name, made in assembled.made.items()} | kept
-        state.projections = keys.projections
+        state.columns = keys.columns
         state.warnings = [dataclasses.asdict(w) for w in inputs.problems.warnings]
         staging.commit(state.to_bytes())
     except BaseException:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .write import state_path
 
-STATE_VERSION = 5
+STATE_VERSION = 6
 # The engine's own code is an input of every build, like the data: a change re-checks all.
 ENGINE_CODE = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "search")
 # Libraries whose output ends up in the site: a new version may change the bytes.
@@ -44,8 +44,8 @@ class BuildState:
     pages: int = 0
     warnings: list[dict] = field(default_factory=list)  # its warnings, shown again when nothing changed
     sections: dict[str, SectionRecord] = field(default_factory=dict)  # by section name
-    # (dataset, fields) -> (digest of its records, of those fields of them): reads.SectionKeys
-    projections: dict[tuple[str, object], tuple[bytes, bytes]] = field(default_factory=dict)
+    # (dataset, field) -> (digest of its records, of that field's values in them): reads.SectionKeys
+    columns: dict[tuple[str, str], tuple[bytes, bytes]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, output: Path) -> BuildState | None:
@@ -59,7 +59,7 @@ class BuildState:
             if data["version"] != STATE_VERSION or not output.is_dir():
                 return None
             return cls(data["outputs"], data["inputs"], data["pages"], data["warnings"], data["sections"],
-                       data["projections"])
+                       data["columns"])
         except Exception:  # missing, cut short, or another version's: trust nothing, render everything
             return None
 
@@ -94,7 +94,7 @@ class BuildState:
     def to_bytes(self) -> bytes:
         return pickle.dumps({"version": STATE_VERSION, "inputs": self.inputs, "pages": self.pages,
                              "warnings": self.warnings, "outputs": self.outputs, "sections": self.sections,
-                             "projections": self.projections},
+                             "columns": self.columns},
                             protocol=pickle.HIGHEST_PROTOCOL)
 
     def damaged(self, output: Path) -> frozenset[str]:

@@ -210,16 +210,16 @@ def test_equal_fields_give_equal_keys_and_a_declared_field_changes_the_key(bundl
 
 
 def test_the_fields_of_unchanged_records_are_not_digested_again(bundled):
-    """The last build's digest of a dataset's fields is taken when its records are the same,
+    """The last build's digest of a dataset's field is taken when its records are the same,
     and not when any record differs."""
     catalog = bundled.inputs.catalog
     reads = Reads(communities=("name",))
     first = SectionKeys("common", catalog, {})
     key = first.key("x", reads)
-    assert SectionKeys("common", catalog, first.projections).key("x", reads) == key
-    whole, names = first.projections["communities", ("name",)]
-    planted = {("communities", ("name",)): (whole, b"planted")}
+    assert SectionKeys("common", catalog, first.columns).key("x", reads) == key
+    whole, names = first.columns["communities", "name"]
+    planted = {("communities", "name"): (whole, b"planted")}
     assert SectionKeys("common", catalog, planted).key("x", reads) != key  # taken, not digested
     other_fees = SectionKeys("common", bundled.with_changed("communities", ["fee"]), planted)
     assert other_fees.key("x", reads) == key  # digested again: the names are the same
-    assert other_fees.projections["communities", ("name",)][1] == names
+    assert other_fees.columns["communities", "name"][1] == names
