@@ -420,10 +420,10 @@ def _check_paths(pages: list[Page], files: list[DataFile], kept: list[str]) -> N
     """Two things claiming one path, or a path that would leave output/, stop the build.
     ``kept``: the paths of the pages and files of the sections left alone."""
     problems = Problems()
-    claimed: dict[str, str] = {}
-    for path, title in [(p.path, p.title) for p in pages] + [(f.path, f.path) for f in files] + [(k, k) for k in kept]:
+    claimed: dict[str, str] = dict.fromkeys(kept, "")  # checked when they were made
+    for path, title in [(p.path, p.title) for p in pages] + [(f.path, f.path) for f in files]:
         if path in claimed:
-            problems.error(path, f"两个页面要写入同一路径：“{claimed[path]}”和“{title}”",
+            problems.error(path, f"两个页面要写入同一路径：“{claimed[path] or path}”和“{title}”",
                            expected="改正重复的编号或名称")
             continue
         claimed[path] = title

@@ -201,9 +201,9 @@ class Publisher:
     def keep(self, paths: list[str]) -> None:
         """The pages and files of the sections the build left alone (reads.py) stay as the last
         build wrote them (build.py checked they are still there), unvisited."""
-        for path in paths:
-            _, size, digest = self.state.outputs[path] = self.previous.outputs[path]
-            self.staging.keep(path, size, digest)
+        carried = {path: self.previous.outputs[path] for path in paths}
+        self.state.outputs.update(carried)
+        self.staging.keep_all({path: (size, digest) for path, (_, size, digest) in carried.items()})
 
     def render_pages(self, progress: Progress | None = None) -> RenderStats:
         stats = RenderStats()

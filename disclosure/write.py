@@ -22,12 +22,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 MANIFEST = "build-manifest.json"  # every file of the site with its size and sha256
+
+
+# What json.dumps escapes in a string when ensure_ascii is off.
+_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
 
 
 class OutputPathError(ValueError):
@@ -198,6 +203,16 @@ class Staging:
                 shutil.copyfile(self.target / relative, path)
         self.written[relative] = (size, digest)
 
+    def keep_all(self, files: dict[str, tuple[int, str]]) -> None:
+        """``keep`` for many files at once, by path: (size, digest)."""
+        if not self.patch:
+            for relative, (size, digest) in files.items():
+                self.keep(relative, size, digest)
+            return
+        if not self.written.keys().isdisjoint(files):
+            raise OutputPathError(f"两个页面要写入同一路径：{min(self.written.keys() & files.keys())}")
+        self.written.update(files)
+
     def record(self, relative: str, size: int, digest: str) -> None:
         """Bookkeeping for a file put into the staging folder."""
         self._claim(relative)
@@ -212,10 +227,15 @@ class Staging:
         """JSON, one file per line (diffs well; and json.dumps with indent= is pure Python,
         ten times slower for a province's 120,000 files)."""
         # The text json.dumps gives each entry, made with one encoder for the path alone: one
-        # json.dumps call per file made an encoder each time, a second for a province.
-        quoted = json.JSONEncoder(ensure_ascii=False).encode
-        lines = [f'{{"path": {quoted(p)}, "bytes": {size}, "sha256": "{digest}"}}'
-                 for p, (size, digest) in sorted(self.written.items())]
+        # json.dumps call per file made an encoder each time, a second for a province. Paths
+        # without a character JSON escapes (with ensure_ascii off) are quoted as they are:
+        # 0.11-0.16 s instead of 0.22-0.23 s for a province's 118,000 files (two timings).
+        entries = sorted(self.written.items())
+        if _JSON_ESCAPED.search("".join(self.written)):
+            quoted = json.JSONEncoder(ensure_ascii=False).encode
+            lines = [f'{{"path": {quoted(p)}, "bytes": {size}, "sha256": "{digest}"}}' for p, (size, digest) in entries]
+        else:
+            lines = [f'{{"path": "{p}", "bytes": {size}, "sha256": "{digest}"}}' for p, (size, digest) in entries]
         return ('{"files": [\n' + ",\n".join(lines) + "\n]}\n").encode("utf-8")
 
     def commit(self, state: bytes) -> None:

@@ -116,6 +116,19 @@ def test_manifest_lists_every_file_with_its_digest(site):
         assert item["bytes"] == len(data) and item["sha256"] == hashlib.sha256(data).hexdigest()
 
 
+@pytest.mark.parametrize("odd", ['a"b.txt', "a\\b.txt", "a\x01b.txt", "中文 名.txt"])
+def test_the_manifest_is_the_json_of_its_paths_whatever_they_hold(tmp_path, odd):
+    """Paths are quoted as they are unless one holds a character JSON escapes (fast path)."""
+    from disclosure.write import Staging
+
+    staging = Staging(tmp_path / "out", tmp_path / "staging")
+    staging.record("plain/index.html", 3, "ab")
+    staging.record(odd, 4, "cd")
+    files = json.loads(staging.manifest())["files"]
+    expected = [{"path": odd, "bytes": 4, "sha256": "cd"}, {"path": "plain/index.html", "bytes": 3, "sha256": "ab"}]
+    assert files == sorted(expected, key=lambda item: item["path"])
+
+
 def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
