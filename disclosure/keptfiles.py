@@ -20,9 +20,9 @@ FOLDERS = (WORKBOOKS, SEARCH_EXPORTS)
 
 
 def folder(source: Path, name: str, section: str) -> Path:
-    """Where ``section`` (by name, or its module's __name__) keeps its entries of kind ``name``: each section
-    has folders of its own, so that a build which leaves a section alone (reads.py) forgets
-    none of its entries."""
+    """Where ``section`` (by name, or its module's __name__) keeps its entries of kind
+    ``name``: each section has folders of its own, so that a build which leaves a section
+    alone (reads.py) forgets none of its entries."""
     return source / ".cache" / name / section.rpartition(".")[2]
 
 

@@ -1,5 +1,5 @@
-"""Communities (物业项目/小区) and districts: the communities index, a page per community, a
-page per district, and street pages for large districts.
+"""Communities (物业项目/小区) and districts: the communities index, a page per community
+with its data.json, a page per district, and street pages for large districts.
 
 A district with more communities than STREET_PAGES_OVER lists its streets (街道、乡镇), each
 with a page of its own, instead of every community: at province scale (50,000 communities)

@@ -1,4 +1,4 @@
-"""Companies: the directory and a page per company.
+"""Companies: the directory, and a page per company with its data.json.
 
 The directory is filterable without JavaScript: each filter value (a district, a
 grade, a list) has its own static, paginated page, so every filtered view has a stable URL
