@@ -26,8 +26,18 @@ def community_row(n: int) -> str:
 
 
 # Each edit takes the current files and returns changed ones, as a staff member would edit.
+def set_cell(files, name, row_starts, column, value):
+    """One cell of a CSV file: in the row whose text starts with ``row_starts`` (or holds it)."""
+    lines = files[name].split("\n")
+    number = next(n for n, line in enumerate(lines) if line.startswith(row_starts) or row_starts in line)
+    cells = lines[number].split(",")
+    cells[column] = value
+    lines[number] = ",".join(cells)
+    files[name] = "\n".join(lines)
+
+
 def rename_legal_rep(files, rng):
-    files["data/companies.csv"] = files["data/companies.csv"].replace("张测一", rng.choice(["张测甲", "张测乙", "张测一"]))
+    set_cell(files, "data/companies.csv", CODE_A, 2, rng.choice(["张测甲", "张测乙", "张测一"]))
 
 
 def add_community(files, rng):
@@ -67,23 +77,19 @@ def edit_notice(files, rng):
 # Fields that some sections show and others do not (reads.py): the edit runs some sections and
 # leaves the others alone.
 def change_phone(files, rng):
-    files["data/companies.csv"] = files["data/companies.csv"].replace(
-        "0478-8000001", rng.choice(["0478-8000011", "0478-8000021", "0478-8000001"]))
+    set_cell(files, "data/companies.csv", CODE_A, 4, rng.choice(["0478-8000011", "0478-8000021", "0478-8000001"]))
 
 
 def change_party(files, rng):
-    files["data/companies.csv"] = files["data/companies.csv"].replace(
-        "临河区,联合党支部", rng.choice(["临河区,独立党组织", "临河区,无", "临河区,联合党支部"]))
+    set_cell(files, "data/companies.csv", CODE_A, 6, rng.choice(["独立党组织", "无", "联合党支部"]))
 
 
 def change_community_address(files, rng):
-    files["data/communities.csv"] = files["data/communities.csv"].replace(
-        "解放路5号", rng.choice(["解放路7号", "解放路9号", "解放路5号"]))
+    set_cell(files, "data/communities.csv", "锦绣家园,", 3, rng.choice(["新华西街12号", "新华西街14号", "新华西街10号"]))
 
 
 def change_fee(files, rng):
-    files["data/communities.csv"] = files["data/communities.csv"].replace(
-        ",28000,1.5,", rng.choice([",28000,1.8,", ",28000,2.5,", ",28000,1.5,"]))
+    set_cell(files, "data/communities.csv", "锦绣家园,", 10, rng.choice(["1.8", "2.5", "1.5"]))
 
 
 EDITS = [rename_legal_rep, add_community, remove_a_community, change_score, override_template, change_title,
