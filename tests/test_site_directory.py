@@ -118,6 +118,8 @@ def test_a_district_with_many_communities_lists_its_streets_each_on_a_page(tmp_p
         assert f"<h1>临河区{name}</h1>" in page and "aria-current" in page
         assert '<a href="../../../districts/150802/">临河区</a>' in page  # the way back, in the breadcrumb
         on_streets[name] = links.findall(page)
+        if name == "新化街道":  # every row has this street: the table gives each community's address
+            assert '<th scope="col">地址</th>' in page and "<td>新化路1号</td>" in page and "<td>新化街道</td>" not in page
     assert sorted(on_streets["新化街道"]) == ["150802-jiucunxiaoqu", "150802-xincunxiaoqu"]
     assert on_streets["新华街道"] == ["150802-jinxiujiayuan"] and on_streets["解放街道"] == ["150802-hetaomingzhuxiaoqu"]
     # Every community of the district is still one link away from its district's street list;
@@ -128,5 +130,6 @@ def test_a_district_with_many_communities_lists_its_streets_each_on_a_page(tmp_p
     assert [c for c in links.findall(index) if c.startswith("150821-")] == ["150821-shuilijujiashulou"]
     wuyuan = (out / "districts/150821/index.html").read_text(encoding="utf-8")
     assert "<caption>五原县住宅小区</caption>" in wuyuan and not list(out.glob("districts/150821/*/index.html"))
+    assert '<th scope="col">街道（乡镇）</th>' in wuyuan and "<td>隆兴昌镇</td>" in wuyuan
     sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
     assert all(f"districts/150802/{segment}/</loc>" in sitemap for segment in streets.values())
