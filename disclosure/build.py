@@ -22,7 +22,7 @@ from . import keptfiles
 from .gcpause import cycle_collector_paused
 from .pages import Contribution, DataFile, Page
 from .problems import InputError, Problem, Problems
-from .settings import Settings, load_settings, theme_dirs
+from .settings import BUNDLED_THEME, Settings, load_settings, theme_dirs
 from .state import ENGINE_CODE, BuildState, SectionRecord, input_digest, library_versions
 from .write import MANIFEST, OutputPathError, Staging, tidy
 
@@ -299,12 +299,13 @@ def _build(options: BuildOptions) -> BuildReport:
     report.warnings = inputs.problems
     # The sections whose inputs are as the last build found them, and whose pages and files
     # are all still in output/, are left alone (reads.py). --full trusts no record: none is.
-    from .reads import SectionKeys, is_dataset_file, left_alone, record_of
+    from .reads import SectionKeys, is_dataset_file, left_alone, reads_of, record_of
     from .sections import SECTIONS, name_of
 
     keys = SectionKeys(input_digest(roots, options_text, lambda path: is_dataset_file(path, source / "data")),
                        inputs.catalog, previous.columns if previous else {})
-    section_keys = {name_of(s): keys.key(name_of(s), s.reads(inputs.settings)) for s in SECTIONS}
+    own_templates = any(theme != BUNDLED_THEME and (theme / "templates").is_dir() for theme in themes)
+    section_keys = {name_of(s): keys.key(name_of(s), reads_of(s, inputs.settings, own_templates)) for s in SECTIONS}
     kept = left_alone(previous.sections, section_keys, previous.outputs, damaged.result()) if damaged else {}
     lap("读取与校验")
 

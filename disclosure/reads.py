@@ -12,7 +12,8 @@ and files stay as they are, unvisited.
 So a company's new phone number runs the sections that show it (companies, open data) and
 leaves the other seven alone, with their 50,000 community pages. A field read but not
 declared would leave a stale page: tests/test_reads.py changes every undeclared field of
-every record and checks that each section's pages and files come out the same.
+every record and checks that each section's pages and files come out the same. That check
+covers the bundled templates; a site with templates of its own is read whole (reads_of).
 """
 
 from __future__ import annotations
@@ -28,8 +29,11 @@ from typing import TYPE_CHECKING
 from .state import SectionRecord
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from .catalog import Catalog
     from .pages import Contribution
+    from .settings import Settings
 
 ALL = "all"  # every field, by the record's digest (catalog.record_digest)
 Fields = tuple[str, ...] | str  # field names, or ALL
@@ -43,6 +47,18 @@ class Reads:
 
 
 DATASETS = tuple(f.name for f in dataclasses.fields(Reads))
+
+
+def reads_of(section: ModuleType, settings: Settings, own_templates: bool) -> Reads:
+    """What ``section`` reads. When the site has templates of its own (site.yaml's ``theme``,
+    or themes/default/templates in the site folder), a template may show any field of the
+    records its pages are given, and the declarations hold for the bundled templates only:
+    then every dataset the section reads at all is read whole. (A section that declares
+    nothing of a dataset gives its pages none of its records.)"""
+    declared = section.reads(settings)
+    if not own_templates:
+        return declared
+    return Reads(**{dataset: ALL if getattr(declared, dataset) else () for dataset in DATASETS})
 
 
 def is_dataset_file(path: Path, data: Path) -> bool:

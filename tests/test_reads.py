@@ -79,6 +79,22 @@ def test_a_change_to_settings_templates_or_content_runs_every_section(site, tmp_
     assert tree(output) == tree(clean_build(site, tmp_path))
 
 
+def test_a_site_template_may_show_any_field_of_the_records_it_is_given(site, tmp_path):
+    """The declarations hold for the bundled templates. A city's own credit page that shows
+    each red-list company's phone, which the bundled one does not, gets the new number."""
+    own = ("{% extends 'base.html' %}{% block content %}<h1>红榜</h1><ul>{% for e in red %}"
+           "<li>{{ e.company.name }} {{ e.company.phone }}</li>{% endfor %}</ul>{% endblock %}")
+    write_site(site, {"themes/default/templates/credit.html": own})
+    output = tmp_path / "out"
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert "0478-8000001" in (output / "credit/index.html").read_text(encoding="utf-8")
+    write_site(site, {"data/companies.csv": COMPANIES.replace("0478-8000001", "0478-8000099")})
+    report = build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert "credit" not in report.sections_kept and {"prices", "notices"} <= set(report.sections_kept)
+    assert "0478-8000099" in (output / "credit/index.html").read_text(encoding="utf-8")
+    assert tree(output) == tree(clean_build(site, tmp_path))
+
+
 def test_the_kept_workbooks_of_a_section_left_alone_are_not_forgotten(site, tmp_path):
     output = tmp_path / "out"
     build(BuildOptions(source=site, output=output, as_of=AS_OF))
