@@ -304,7 +304,8 @@ def _build(options: BuildOptions) -> BuildReport:
 
     keys = SectionKeys(input_digest(roots, options_text, lambda path: is_dataset_file(path, source / "data")),
                        inputs.catalog, previous.columns if previous else {})
-    own_templates = any(theme != BUNDLED_THEME and (theme / "templates").is_dir() for theme in themes)
+    own_templates = any(path.is_file() for theme in themes if theme != BUNDLED_THEME
+                        for path in (theme / "templates").rglob("*"))
     section_keys = {name_of(s): keys.key(name_of(s), reads_of(s, inputs.settings, own_templates)) for s in SECTIONS}
     kept = left_alone(previous.sections, section_keys, previous.outputs, damaged.result()) if damaged else {}
     lap("读取与校验")

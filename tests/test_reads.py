@@ -93,6 +93,12 @@ def test_a_site_template_may_show_any_field_of_the_records_it_is_given(site, tmp
     assert "credit" not in report.sections_kept and {"prices", "notices"} <= set(report.sections_kept)
     assert "0478-8000099" in (output / "credit/index.html").read_text(encoding="utf-8")
     assert tree(output) == tree(clean_build(site, tmp_path))
+    # The site's own template removed, its folder left empty: the declarations hold again.
+    (site / "themes/default/templates/credit.html").unlink()
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    write_site(site, {"data/companies.csv": COMPANIES.replace("0478-8000001", "0478-8000077")})
+    report = build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert "credit" in report.sections_kept
 
 
 def test_the_kept_workbooks_of_a_section_left_alone_are_not_forgotten(site, tmp_path):
