@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import gc
 import hashlib
 import multiprocessing
@@ -22,6 +23,7 @@ from . import keptfiles
 from .gcpause import cycle_collector_paused
 from .pages import Contribution, DataFile, Page
 from .problems import InputError, Problem, Problems
+from .reads import is_dataset_file
 from .settings import BUNDLED_THEME, Settings, load_settings, theme_dirs
 from .state import ENGINE_CODE, BuildState, SectionRecord, input_digest, library_versions
 from .write import MANIFEST, OutputPathError, Staging, tidy
@@ -115,11 +117,11 @@ class Assembled:
     made: dict[str, Contribution]  # the sections run, by name
     kept: dict[str, SectionRecord]  # the sections left alone (reads.py): their pages and files stay
 
-    @property
+    @functools.cached_property
     def kept_pages(self) -> list[str]:
         return [path for record in self.kept.values() for path in record.pages]
 
-    @property
+    @functools.cached_property
     def kept_outputs(self) -> list[str]:
         return [path for record in self.kept.values() for path in (*record.pages, *record.files)]
 
@@ -264,7 +266,11 @@ def _build(options: BuildOptions) -> BuildReport:
     previous = None if options.full else BuildState.load(output)
     roots = [source / "site.yaml", source / "data", source / "content", *themes, *ENGINE_CODE]
     options_text = repr((as_of, options.base_url, options.strict, __version__, library_versions()))
-    inputs_digest = input_digest(roots, options_text)
+    # Every input but the datasets' files, which section keys take field by field (reads.py);
+    # then the build's inputs are that and the datasets' files: each file is read once.
+    dataset_file = functools.partial(is_dataset_file, data=source / "data")
+    common_digest = input_digest(roots, options_text, leave_out=dataset_file)
+    inputs_digest = input_digest([source / "data"], common_digest, leave_out=lambda path: not dataset_file(path))
     damaged: Future[frozenset[str]] | None = None  # the last build's files not as it left them
     if previous and previous.inputs == inputs_digest:
         damaged = _finished(previous.damaged(output))  # checked here: there is nothing to do beside it
@@ -299,11 +305,10 @@ def _build(options: BuildOptions) -> BuildReport:
     report.warnings = inputs.problems
     # The sections whose inputs are as the last build found them, and whose pages and files
     # are all still in output/, are left alone (reads.py). --full trusts no record: none is.
-    from .reads import SectionKeys, is_dataset_file, left_alone, reads_of, record_of
+    from .reads import SectionKeys, left_alone, reads_of, record_of
     from .sections import SECTIONS, name_of
 
-    keys = SectionKeys(input_digest(roots, options_text, lambda path: is_dataset_file(path, source / "data")),
-                       inputs.catalog, previous.columns if previous else {})
+    keys = SectionKeys(common_digest, inputs.catalog, previous.columns if previous else {})
     own_templates = any(path.is_file() for theme in themes if theme != BUNDLED_THEME
                         for path in (theme / "templates").rglob("*"))
     section_keys = {name_of(s): keys.key(name_of(s), reads_of(s, inputs.settings, own_templates)) for s in SECTIONS}
