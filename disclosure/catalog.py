@@ -156,16 +156,17 @@ class _Reader:
         against = (shown, cls.__name__, sheet, finish.__name__ if finish else "",
                    sorted(lookups.districts.items()), sorted(lookups.companies.items()),
                    lookups.grades, lookups.district_names, sorted(lookups.rejected))
-        # One entry per file and what it is checked against: the file's digest, its records
-        # (when it had no error), and the records of its rows that passed, by their cells. One
-        # pickle, so a record is written once: kept as two entries, the records of the
-        # province's communities took 20 MB twice, and both were written after every edit.
+        # One entry per file and what it is checked against: the file's digest and its records
+        # (when it had no error), then the records of its rows that passed, by their cells,
+        # read only when the file changed. One entry, so a record is written once: kept as
+        # two, the records of the province's communities took 20 MB twice, and both were
+        # written after every edit.
         key = content = ""
         if self.cache.folder is not None:
             key, content = self.cache.key(*against), hashlib.sha256(path.read_bytes()).hexdigest()
-        kept = self.cache.get(shown, key)
-        if kept is not None and kept[0] == content:
-            records, digests, warnings, rejected = kept[1]
+        kept = self.cache.get_with_rest(shown, key, wanted=lambda value: value[0] != content)
+        if kept is not None and kept[0][0] == content:
+            records, digests, warnings, rejected = kept[0][1]
             self.problems.warnings.extend(warnings)
             lookups.rejected.update(rejected)
             self._remember(records, digests)
@@ -175,7 +176,7 @@ class _Reader:
         table = read_table(path, shown, info(cls), found, sheet=sheet)
         # The file changed. Its rows that passed before, unchanged, are not checked again:
         # staff fixing one row of 50,000 wait for that row, not for all of them.
-        passed_before = kept[2] if kept is not None else {}
+        passed_before = kept[1] if kept is not None else {}
         passed: dict[bytes, tuple[Any, bytes]] = {}
         made = [] if table is None else _check_rows(table, cls, lookups, found, finish, passed_before, passed,
                                                     self.workers)
@@ -183,7 +184,7 @@ class _Reader:
         records, digests = [record for record, _ in made], [digest for _, digest in made]
         # A file with errors keeps its passed rows (also when other rows have errors), not its records.
         result = None if found.errors else (records, digests, found.warnings, lookups.rejected - rejected_before)
-        self.cache.put(shown, key, (content if result else None, result, passed))
+        self.cache.put(shown, key, (content if result else None, result), passed)
         self.cache.forget(f"{shown} rows")  # where earlier versions kept the passed rows
         self._remember(records, digests)
         return records

@@ -20,6 +20,7 @@ import hashlib
 import io
 import pickle
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,14 +72,30 @@ class RecordCache:
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
             return None
 
-    def put(self, shown: str, key: str, value: Any) -> None:
+    def put(self, shown: str, key: str, value: Any, rest: Any = None) -> None:
+        """Keep ``value``, and after it ``rest``: what only some readers need (``get_with_rest``;
+        objects ``rest`` shares with ``value`` are written once)."""
         if self.folder is None:
             return
         entry = self._entry(shown, key)
         self.forget(shown)  # one entry per name
         # Straight to the file, not through pickle.dumps: no second copy of a large entry in memory.
         with keptfiles.writing(entry) as temporary, open(temporary, "wb") as stream:
-            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dump(value)
+            pickler.dump(rest)  # the same pickler: ``rest`` refers to the objects of ``value``
+
+    def get_with_rest(self, shown: str, key: str, wanted: Callable[[Any], bool]) -> tuple[Any, Any] | None:
+        """What ``put`` kept: ``value``, and ``rest`` only when ``wanted(value)`` (else None). A
+        reader that finds what it needs in ``value`` does not pay for the rest."""
+        if self.folder is None or self.refresh:
+            return None
+        try:
+            unpickler = pickle.Unpickler(io.BytesIO(self._entry(shown, key).read_bytes()))  # noqa: S301 - ours
+            value = unpickler.load()
+            return value, (unpickler.load() if wanted(value) else None)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
 
     def forget(self, shown: str) -> None:
         """Remove every entry kept under this name."""

@@ -142,3 +142,18 @@ def test_a_record_digest_follows_its_content_whether_checked_or_kept(site):
     (site / "data/companies.csv").write_text(COMPANIES + added, "utf-8")
     assert {k: d for k, d in digests(cache).items() if k[0] != "data/companies.csv"} == {
         k: d for k, d in changed.items() if k[0] != "data/companies.csv"}
+
+
+def test_what_only_a_changed_file_needs_is_read_only_for_one(tmp_path):
+    """An entry's rest (the records of a file's rows by their cells) is read only when the
+    reader asks for it, and refers to the very records of the entry's value."""
+    from disclosure.recordcache import RecordCache
+
+    cache = RecordCache(tmp_path)
+    records = [{"name": "锦绣家园"}]
+    cache.put("data/communities.csv", "key", ("digest", records), {b"cells": records[0]})
+    value, rest = cache.get_with_rest("data/communities.csv", "key", wanted=lambda value: value[0] != "digest")
+    assert value == ("digest", records) and rest is None
+    value, rest = cache.get_with_rest("data/communities.csv", "key", wanted=lambda value: value[0] != "changed")
+    assert rest == {b"cells": records[0]} and rest[b"cells"] is value[1][0]
+    assert cache.get("data/communities.csv", "key") == ("digest", records)  # the value alone
