@@ -25,8 +25,18 @@ from .pages import Contribution, DataFile, Page
 from .problems import InputError, Problem, Problems
 from .reads import is_dataset_file
 from .settings import BUNDLED_THEME, Settings, load_settings, theme_dirs
-from .state import ENGINE_CODE, BuildState, SectionRecord, input_digest, library_versions
-from .write import MANIFEST, OutputPathError, Staging, tidy
+from .state import (
+    ENGINE_CODE,
+    NO_SECTION,
+    BuildState,
+    Ledger,
+    Outputs,
+    SectionRecord,
+    input_digest,
+    library_versions,
+    listing_of,
+)
+from .write import MANIFEST, OutputPathError, Staging, manifest, tidy
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -120,10 +130,6 @@ class Assembled:
     @functools.cached_property
     def kept_pages(self) -> list[str]:
         return [path for record in self.kept.values() for path in record.pages]
-
-    @functools.cached_property
-    def kept_outputs(self) -> list[str]:
-        return [path for record in self.kept.values() for path in (*record.pages, *record.files)]
 
 
 def assemble(inputs: Inputs, as_of: dt.date, source: Path, workers: int = 1,
@@ -277,8 +283,8 @@ def _build(options: BuildOptions) -> BuildReport:
         if not damaged.result():
             # Nothing the site is made from has changed since the build that wrote output/.
             report.pages = report.reused = previous.pages
-            report.files = len(previous.outputs)
-            report.bytes = sum(size for _, size, _ in previous.outputs.values())
+            report.files = previous.file_count
+            report.bytes = sum(ledger.size for ledger in previous.ledgers.values())
             report.warnings = Problems(warnings=[Problem(**w) for w in previous.warnings])
             report.unchanged = True
             lap("核对输入（无变化）")
@@ -312,7 +318,7 @@ def _build(options: BuildOptions) -> BuildReport:
     own_templates = any(path.is_file() for theme in themes if theme != BUNDLED_THEME
                         for path in (theme / "templates").rglob("*"))
     section_keys = {name_of(s): keys.key(name_of(s), reads_of(s, inputs.settings, own_templates)) for s in SECTIONS}
-    kept = left_alone(previous.sections, section_keys, previous.outputs, damaged.result()) if damaged else {}
+    kept = left_alone(previous.sections, section_keys, previous.ledgers, damaged.result()) if damaged else {}
     lap("读取与校验")
 
     # Assembling, too, makes objects that live until the build ends (the pages), and no garbage
@@ -322,7 +328,7 @@ def _build(options: BuildOptions) -> BuildReport:
         assembled = assemble(inputs, as_of, source, workers, kept)
         pages, files = assembled.pages, assembled.files
         files += _static_files(themes, {f.path for f in files})
-        _check_paths(pages, files, assembled.kept_outputs)
+        _check_paths(pages, files, [path for record in kept.values() for path in (*record.pages, *record.files)])
         gc.freeze()
     lap("组织页面")
 
@@ -335,13 +341,17 @@ def _build(options: BuildOptions) -> BuildReport:
     common = hashlib.sha256(repr((inputs.settings, as_of, __version__)).encode("utf-8") + renderer_code).hexdigest()
     if listing is not None:
         previous = listing.result()
-    staging = Staging.open(output, frozenset(previous.outputs) if previous else None)
+    # What the last build wrote where this one writes: the sections left alone keep their
+    # files, and their ledgers, as they are.
+    previous_outputs = previous.outputs_except(kept) if previous else {}
+    staging = Staging.open(output, frozenset(previous_outputs) if previous else None)
     publisher = None
     try:
+        if kept and not staging.patch:
+            raise _moved_away(output)
         fingerprints = Fingerprints(TemplateDigests(env), common, inputs.catalog.digests)
-        publisher = Publisher(pages, files, renderer.render, fingerprints, staging, previous or BuildState(), workers,
+        publisher = Publisher(pages, files, renderer.render, fingerprints, staging, previous_outputs, workers,
                               damaged.result() if damaged else frozenset(), after_chunk=qr_codes.save)
-        publisher.keep(assembled.kept_outputs)
         stats = publisher.render_pages(terminal_progress("生成页面"))
         if stats.failures:
             failures = Problems()
@@ -354,15 +364,19 @@ def _build(options: BuildOptions) -> BuildReport:
         publisher.write_files(terminal_progress("写出数据文件"))
         publisher.close()
         lap("写出数据文件")
-        state = publisher.state
-        staging.write(MANIFEST, staging.manifest())
+        ledgers = _section_ledgers(assembled, publisher.outputs, previous.ledgers if previous else {})
+        others = publisher.outputs  # what no section made: static files, the sitemap, robots.txt
+        staging.write(MANIFEST, manifest([*(ledger.listing for ledger in ledgers.values()), listing_of(others)]))
         size, digest = staging.written[MANIFEST]
-        state.outputs[MANIFEST] = (digest, size, digest)
-        state.inputs = inputs_digest
-        state.pages = len(pages) + len(assembled.kept_pages)
-        state.sections = {name: record_of(section_keys[name], made) for name, made in assembled.made.items()} | kept
-        state.columns = keys.columns
-        state.warnings = [dataclasses.asdict(w) for w in inputs.problems.warnings]
+        ledgers[NO_SECTION] = Ledger.of(others | {MANIFEST: (digest, size, digest)})
+        state = BuildState(
+            ledgers=ledgers,
+            inputs=inputs_digest,
+            pages=len(pages) + len(assembled.kept_pages),
+            warnings=[dataclasses.asdict(w) for w in inputs.problems.warnings],
+            sections={name: record_of(section_keys[name], made) for name, made in assembled.made.items()} | kept,
+            columns=keys.columns,
+        )
         staging.commit(state.to_bytes())
     except BaseException:
         if publisher is not None:
@@ -370,8 +384,8 @@ def _build(options: BuildOptions) -> BuildReport:
         staging.abandon()
         raise
     report.pages = state.pages
-    report.files = len(staging.written)
-    report.bytes = sum(size for size, _ in staging.written.values())
+    report.files = state.file_count
+    report.bytes = sum(ledger.size for ledger in ledgers.values())
     qr_codes.merge()
     keptfiles.forget_unused(source, started, list(assembled.made))
     lap("替换 output")
@@ -387,7 +401,7 @@ def _damaged_in_background(previous: BuildState, output: Path) -> Future[frozens
     """``previous.damaged(output)``, found by a process forked while this one is small, before
     the data is read. Checking each of a province's 118,000 files' size took 0.67-0.70 s
     (three timings) of the build's own process; reading, more than a second."""
-    if len(previous.outputs) < DAMAGE_CHECK_APART:
+    if previous.file_count < DAMAGE_CHECK_APART:
         return _finished(previous.damaged(output))
     from . import parallel
 
@@ -421,6 +435,23 @@ def _listed_in_thread(output: Path) -> Future[BuildState | None]:
         return pool.submit(BuildState.of_folder, output)
     finally:
         pool.shutdown(wait=False)
+
+
+def _section_ledgers(assembled: Assembled, outputs: Outputs, before: dict[str, Ledger]) -> dict[str, Ledger]:
+    """The ledger of each section, by name, in order: made from ``outputs`` (what the build
+    wrote or kept; taken out of it here) for the sections the build ran, the last build's for
+    those it left alone. What stays in ``outputs`` is no section's."""
+    ledgers = {name: before[name] for name in assembled.kept}
+    for name, contribution in assembled.made.items():
+        paths = [*(page.path for page in contribution.pages), *(file.path for file in contribution.files)]
+        ledgers[name] = Ledger.of({path: outputs.pop(path) for path in paths})
+    return dict(sorted(ledgers.items()))
+
+
+def _moved_away(output: Path) -> InputError:
+    problems = Problems()
+    problems.error(str(output), "生成期间输出目录被移走或删除，沿用的页面已不在原处", expected="重新运行生成")
+    return InputError(problems, "替换 output")
 
 
 def _check_paths(pages: list[Page], files: list[DataFile], kept: list[str]) -> None:

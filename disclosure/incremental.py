@@ -35,7 +35,7 @@ from markupsafe import Markup
 
 from . import parallel
 from .pages import DataFile, Page
-from .state import BuildState
+from .state import Outputs
 from .write import Staging
 
 
@@ -181,14 +181,16 @@ class Publisher:
     only paths, sizes and digests come back."""
 
     def __init__(self, pages: list[Page], files: list[DataFile], render: Callable[[Page], str],
-                 fingerprints: Fingerprints, staging: Staging, previous: BuildState, workers: int,
+                 fingerprints: Fingerprints, staging: Staging, previous: Outputs, workers: int,
                  damaged: frozenset[str] = frozenset(), after_chunk: Callable[[], None] | None = None):
-        """``damaged``: the files of ``previous`` no longer in output/ as it wrote them
-        (BuildState.damaged). ``after_chunk``: called where a chunk of pages was rendered (a
-        worker or here), e.g. to keep what rendering made for the next build."""
+        """``previous``: what the last build wrote where these pages and files may go (the
+        sections left alone are not asked about). ``damaged``: the files of ``previous`` no
+        longer in output/ as it wrote them (BuildState.damaged). ``after_chunk``: called where a
+        chunk of pages was rendered (a worker or here), e.g. to keep what rendering made for
+        the next build."""
         self.pages, self.files, self.render, self.after_chunk = pages, files, render, after_chunk
         self.fingerprints, self.staging, self.previous, self.damaged = fingerprints, staging, previous, damaged
-        self.state = BuildState(pages=len(pages))
+        self.outputs: Outputs = {}  # what this build wrote or kept of these pages and files
         self.target = str(staging.target)  # the live output folder, where unchanged files stay
         for template in {page.template for page in pages}:  # once here, not once per worker
             fingerprints.templates.digest(template)
@@ -197,13 +199,6 @@ class Publisher:
         # fewer of what a worker touches (in a province build each worker grew to some 300 MB).
         self.forks = workers - 1 if workers > 1 and large else 0
         self.pool: ProcessPoolExecutor | None = None
-
-    def keep(self, paths: list[str]) -> None:
-        """The pages and files of the sections the build left alone (reads.py) stay as the last
-        build wrote them (build.py checked they are still there), unvisited."""
-        carried = {path: self.previous.outputs[path] for path in paths}
-        self.state.outputs.update(carried)
-        self.staging.keep_all({path: (size, digest) for path, (_, size, digest) in carried.items()})
 
     def render_pages(self, progress: Progress | None = None) -> RenderStats:
         stats = RenderStats()
@@ -243,10 +238,10 @@ class Publisher:
             for done in progress(results, len(chunks)) if progress else results:
                 for path, mark, size, digest in done.written:
                     self.staging.record(path, size, digest)
-                    self.state.outputs[path] = (mark, size, digest)
+                    self.outputs[path] = (mark, size, digest)
                 for path, mark, size, digest in done.kept + done.same:
                     self.staging.keep(path, size, digest)
-                    self.state.outputs[path] = (mark, size, digest)
+                    self.outputs[path] = (mark, size, digest)
                 yield done
         finally:
             self.close()
@@ -268,7 +263,7 @@ class Publisher:
     def _unchanged(self, path: str, mark: str) -> tuple[int, str] | None:
         """(size, digest) of the live file when the last build wrote it with this fingerprint
         and it is still there."""
-        old = self.previous.outputs.get(path)
+        old = self.previous.get(path)
         if old is not None and old[0] == mark and path not in self.damaged:
             return old[1], old[2]
         return None
@@ -278,7 +273,7 @@ class Publisher:
         build recorded (the file being still there with its size: not damaged), or, where no
         digest was recorded (``--full`` trusts none: state.BuildState.of_folder), by reading
         the file."""
-        old = self.previous.outputs.get(path)
+        old = self.previous.get(path)
         if old is None:
             return False
         if old[2]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .state import SectionRecord
+from .state import Ledger, SectionRecord
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -124,12 +124,12 @@ class SectionKeys:
 
 
 def left_alone(records: Mapping[str, SectionRecord], keys: Mapping[str, str],
-               outputs: Mapping[str, tuple[str, int, str]], damaged: frozenset[str]) -> dict[str, SectionRecord]:
+               ledgers: Mapping[str, Ledger], damaged: frozenset[str]) -> dict[str, SectionRecord]:
     """The sections the last build recorded with the key they have now, whose every page and
-    file is still in output/ as that build wrote it (in ``outputs``, not ``damaged``): by name."""
+    file is still in output/ as that build wrote it (in its ledger, not ``damaged``): by name."""
     return {name: record for name, key in keys.items()
-            if (record := records.get(name)) is not None and record.key == key
-            and all(path in outputs and path not in damaged for path in (*record.pages, *record.files))}
+            if (record := records.get(name)) is not None and record.key == key and name in ledgers
+            and damaged.isdisjoint(record.pages) and damaged.isdisjoint(record.files)}
 
 
 def record_of(key: str, contribution: Contribution) -> SectionRecord:

@@ -25,6 +25,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,29 @@ MANIFEST = "build-manifest.json"  # every file of the site with its size and sha
 
 # What json.dumps escapes in a string when ensure_ascii is off.
 _JSON_ESCAPED = re.compile(r'["\\\x00-\x1f]')
+
+
+def manifest_lines(files: Iterable[tuple[str, int, str]]) -> bytes:
+    """Lines of build-manifest.json, one for each (path, size, sha256), in the order given,
+    joined by ",\n". JSON, one file per line: it diffs well (and json.dumps with indent= is
+    pure Python, ten times slower for a province's 118,000 files)."""
+    # The text json.dumps gives each entry, made with one encoder for the path alone: one
+    # json.dumps call per file made an encoder each time, a second for a province. Paths
+    # without a character JSON escapes (with ensure_ascii off) are quoted as they are:
+    # 0.11-0.16 s instead of 0.22-0.23 s for a province's 118,000 files (two timings).
+    files = list(files)
+    if _JSON_ESCAPED.search("".join(path for path, _, _ in files)):
+        quoted = json.JSONEncoder(ensure_ascii=False).encode
+        lines = [f'{{"path": {quoted(p)}, "bytes": {size}, "sha256": "{digest}"}}' for p, size, digest in files]
+    else:
+        lines = [f'{{"path": "{p}", "bytes": {size}, "sha256": "{digest}"}}' for p, size, digest in files]
+    return ",\n".join(lines).encode("utf-8")
+
+
+def manifest(listings: Iterable[bytes]) -> bytes:
+    """build-manifest.json from the lines of each part of the site (``manifest_lines``), in
+    the order given."""
+    return b'{"files": [\n' + b",\n".join(part for part in listings if part) + b"\n]}\n"
 
 
 class OutputPathError(ValueError):
@@ -144,15 +168,18 @@ class Staging:
     target: Path  # the live output folder
     folder: Path  # where this build writes
     patch: bool = False  # True: folder holds only changed files; unchanged ones stay in target
-    written: dict[str, tuple[int, str]] = field(default_factory=dict)  # every path of the new site -> (size, sha256)
+    # every path of the new site -> (size, sha256), but those of the sections the build left
+    # alone (reads.py): in a patch, their files stay in the live folder, neither kept nor deleted
+    written: dict[str, tuple[int, str]] = field(default_factory=dict)
     fresh: set[str] = field(default_factory=set)  # paths of files written into folder
-    previous: frozenset[str] = frozenset()  # paths the live folder holds now (patch only)
+    previous: frozenset[str] = frozenset()  # paths the live folder holds now, not left alone (patch only)
     decided: bool = False  # the journal of a patch is written: the staged files must stay
 
     @classmethod
     def open(cls, target: Path, previous: frozenset[str] | None = None) -> Staging:
         """``previous``: the paths the last build wrote, when it left a usable record of them;
-        then only changes are staged. None: a whole new site is staged and swapped in."""
+        then only changes are staged, and of those paths, the ones the new site does not have
+        are deleted. None: a whole new site is staged and swapped in."""
         target = target.resolve()
         target.parent.mkdir(parents=True, exist_ok=True)
         tidy(target)
@@ -203,16 +230,6 @@ class Staging:
                 shutil.copyfile(self.target / relative, path)
         self.written[relative] = (size, digest)
 
-    def keep_all(self, files: dict[str, tuple[int, str]]) -> None:
-        """``keep`` for many files at once, by path: (size, digest)."""
-        if not self.patch:
-            for relative, (size, digest) in files.items():
-                self.keep(relative, size, digest)
-            return
-        if not self.written.keys().isdisjoint(files):
-            raise OutputPathError(f"两个页面要写入同一路径：{min(self.written.keys() & files.keys())}")
-        self.written.update(files)
-
     def record(self, relative: str, size: int, digest: str) -> None:
         """Bookkeeping for a file put into the staging folder."""
         self._claim(relative)
@@ -222,21 +239,6 @@ class Staging:
     def _claim(self, relative: str) -> None:
         if relative in self.written:
             raise OutputPathError(f"两个页面要写入同一路径：{relative}")
-
-    def manifest(self) -> bytes:
-        """JSON, one file per line (diffs well; and json.dumps with indent= is pure Python,
-        ten times slower for a province's 120,000 files)."""
-        # The text json.dumps gives each entry, made with one encoder for the path alone: one
-        # json.dumps call per file made an encoder each time, a second for a province. Paths
-        # without a character JSON escapes (with ensure_ascii off) are quoted as they are:
-        # 0.11-0.16 s instead of 0.22-0.23 s for a province's 118,000 files (two timings).
-        entries = sorted(self.written.items())
-        if _JSON_ESCAPED.search("".join(self.written)):
-            quoted = json.JSONEncoder(ensure_ascii=False).encode
-            lines = [f'{{"path": {quoted(p)}, "bytes": {size}, "sha256": "{digest}"}}' for p, (size, digest) in entries]
-        else:
-            lines = [f'{{"path": "{p}", "bytes": {size}, "sha256": "{digest}"}}' for p, (size, digest) in entries]
-        return ('{"files": [\n' + ",\n".join(lines) + "\n]}\n").encode("utf-8")
 
     def commit(self, state: bytes) -> None:
         """Make the new site live, with ``state`` (the record the next build compares

@@ -112,11 +112,14 @@ def test_incremental_equals_clean_after_random_edits(tmp_path, seed, monkeypatch
         # The clean build starts from the files alone: nothing kept in .cache by earlier builds.
         clean = tmp_path / f"clean-{step}"
         fresh = shutil.copytree(source, tmp_path / f"fresh-{step}", ignore=shutil.ignore_patterns(".cache"))
-        build(BuildOptions(source=fresh, output=clean, as_of=AS_OF, full=True))
+        clean_report = build(BuildOptions(source=fresh, output=clean, as_of=AS_OF, full=True))
         incremental_tree, clean_tree = tree(live), tree(clean)
         assert incremental_tree.keys() == clean_tree.keys(), edit.__name__
         assert [p for p in clean_tree if clean_tree[p] != incremental_tree[p]] == [], edit.__name__
         assert report.rendered + report.reused == report.pages
+        # The summary counts the files of the sections left alone from their ledgers (state.py).
+        assert (report.pages, report.files, report.bytes) == (clean_report.pages, clean_report.files,
+                                                               clean_report.bytes), edit.__name__
 
 
 def test_no_change_renders_nothing_and_one_change_renders_few(site, tmp_path):
