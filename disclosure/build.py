@@ -238,14 +238,16 @@ def _contribute_apart(first: int) -> list[tuple[int, Contribution]]:
     return made
 
 
-def build(options: BuildOptions) -> BuildReport:
+def build(options: BuildOptions, held: list[object] | None = None) -> BuildReport:
+    """``held``: where the build leaves what it made (records, pages), for a caller that ends
+    its process right after and need not free them one by one (generate.py)."""
     try:
-        return _build(options)
+        return _build(options, held)
     finally:
         gc.unfreeze()  # a long-running process (serve, tests) gets its garbage collected again
 
 
-def _build(options: BuildOptions) -> BuildReport:
+def _build(options: BuildOptions, held: list[object] | None = None) -> BuildReport:
     report = BuildReport()
     started = time.time()  # wall clock, to compare with the kept files' modification times
     clock = time.perf_counter()
@@ -389,6 +391,8 @@ def _build(options: BuildOptions) -> BuildReport:
     qr_codes.merge()
     keptfiles.forget_unused(source, started, list(assembled.made))
     lap("替换 output")
+    if held is not None:
+        held += [inputs, assembled, publisher, previous, keys]
     return report
 
 

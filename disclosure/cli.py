@@ -60,7 +60,9 @@ def parser() -> argparse.ArgumentParser:
 EXTRA_COMMANDS: tuple = (diffcmd, searchcmd, democmd)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, held: list[object] | None = None) -> int:
+    """``held``: where a build leaves what it made, for a caller that ends the process right
+    after (build.build)."""
     args = parser().parse_args(argv)
     for command in EXTRA_COMMANDS:
         if args.command == command.COMMAND:
@@ -81,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "build":
             output = (args.output or source / "output").resolve()
-            report = build(BuildOptions(source, output, args.base_url, args.as_of, args.strict, args.full, args.jobs))
+            report = build(BuildOptions(source, output, args.base_url, args.as_of, args.strict, args.full, args.jobs),
+                           held)
             if report.warnings.warnings:
                 print(report.warnings.report(), file=sys.stderr)
             stages = "，".join(f"{name} {seconds:.2f} 秒" for name, seconds in report.seconds.items())
