@@ -21,21 +21,12 @@ from typing import TYPE_CHECKING
 
 from . import keptfiles
 from .gcpause import cycle_collector_paused
+from .ledgers import NO_SECTION, Ledger, LedgerStore, Outputs, ledgers_path, listing_of
 from .pages import Contribution, DataFile, Page
 from .problems import InputError, Problem, Problems
 from .reads import is_dataset_file
 from .settings import BUNDLED_THEME, Settings, load_settings, theme_dirs
-from .state import (
-    ENGINE_CODE,
-    NO_SECTION,
-    BuildState,
-    Ledger,
-    Outputs,
-    SectionRecord,
-    input_digest,
-    library_versions,
-    listing_of,
-)
+from .state import ENGINE_CODE, BuildState, SectionRecord, input_digest, library_versions
 from .write import MANIFEST, OutputPathError, Staging, manifest, tidy
 
 if TYPE_CHECKING:
@@ -366,11 +357,12 @@ def _build(options: BuildOptions, held: list[object] | None = None) -> BuildRepo
         publisher.write_files(terminal_progress("写出数据文件"))
         publisher.close()
         lap("写出数据文件")
-        ledgers = _section_ledgers(assembled, publisher.outputs, previous.ledgers if previous else {})
+        store = LedgerStore(ledgers_path(output))
+        ledgers = _section_ledgers(assembled, publisher.outputs, previous.ledgers if previous else {}, store)
         others = publisher.outputs  # what no section made: static files, the sitemap, robots.txt
-        staging.write(MANIFEST, manifest([*(ledger.listing for ledger in ledgers.values()), listing_of(others)]))
+        staging.write(MANIFEST, manifest([*map(store.listing, ledgers.values()), listing_of(others)]))
         size, digest = staging.written[MANIFEST]
-        ledgers[NO_SECTION] = Ledger.of(others | {MANIFEST: (digest, size, digest)})
+        ledgers[NO_SECTION] = store.make(others | {MANIFEST: (digest, size, digest)})
         state = BuildState(
             ledgers=ledgers,
             inputs=inputs_digest,
@@ -388,6 +380,7 @@ def _build(options: BuildOptions, held: list[object] | None = None) -> BuildRepo
     report.pages = state.pages
     report.files = state.file_count
     report.bytes = sum(ledger.size for ledger in ledgers.values())
+    store.keep_only(ledgers.values())  # the record in place names these: the others are no build's
     qr_codes.merge()
     keptfiles.forget_unused(source, started, list(assembled.made))
     lap("替换 output")
@@ -441,14 +434,15 @@ def _listed_in_thread(output: Path) -> Future[BuildState | None]:
         pool.shutdown(wait=False)
 
 
-def _section_ledgers(assembled: Assembled, outputs: Outputs, before: dict[str, Ledger]) -> dict[str, Ledger]:
+def _section_ledgers(assembled: Assembled, outputs: Outputs, before: dict[str, Ledger],
+                     store: LedgerStore) -> dict[str, Ledger]:
     """The ledger of each section, by name, in order: made from ``outputs`` (what the build
     wrote or kept; taken out of it here) for the sections the build ran, the last build's for
     those it left alone. What stays in ``outputs`` is no section's."""
     ledgers = {name: before[name] for name in assembled.kept}
     for name, contribution in assembled.made.items():
         paths = [*(page.path for page in contribution.pages), *(file.path for file in contribution.files)]
-        ledgers[name] = Ledger.of({path: outputs.pop(path) for path in paths})
+        ledgers[name] = store.make({path: outputs.pop(path) for path in paths})
     return dict(sorted(ledgers.items()))
 
 

@@ -34,8 +34,8 @@ import jinja2
 from markupsafe import Markup
 
 from . import parallel
+from .ledgers import Outputs
 from .pages import DataFile, Page
-from .state import Outputs
 from .write import Staging
 
 

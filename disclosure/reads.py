@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .state import Ledger, SectionRecord
+from .ledgers import Ledger
+from .state import SectionRecord
 
 if TYPE_CHECKING:
     from types import ModuleType

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from .write import manifest_lines, state_path
+from .ledgers import Ledger, LedgerStore, Outputs, ledgers_path
+from .write import state_path
 
-STATE_VERSION = 7
+STATE_VERSION = 8
 # The engine's own code is an input of every build, like the data: a change re-checks all.
 ENGINE_CODE = (Path(__file__).resolve().parent, Path(__file__).resolve().parent.parent / "search")
 # Libraries whose output ends up in the site: a new version may change the bytes.
@@ -37,43 +38,10 @@ class SectionRecord:
     files: tuple[str, ...]
 
 
-# The owner, in BuildState.ledgers, of the files no section makes: the themes' static files,
-# the sitemap, robots.txt and the manifest.
-NO_SECTION = ""
-
-Outputs = dict[str, tuple[str, int, str]]  # output path -> (fingerprint, size, sha256)
-
-
-@dataclass(frozen=True)
-class Ledger:
-    """What one section of a build (or the build itself, NO_SECTION) wrote to output/, kept as
-    bytes made once: a rebuild that leaves the section alone carries them over as they are.
-    For a province's 118,500 files, unpickling them all took 0.12-0.16 s, pickling them
-    0.15-0.20 s and making the manifest's lines 0.14-0.20 s (three timings), each rebuild,
-    for the 100,000 files of the community pages nobody had touched."""
-
-    count: int  # files
-    size: int  # their bytes
-    outputs: bytes  # pickle of Outputs
-    listing: bytes  # their lines of build-manifest.json (write.manifest_lines)
-
-    @classmethod
-    def of(cls, outputs: Outputs) -> Ledger:
-        return cls(len(outputs), sum(size for _, size, _ in outputs.values()),
-                   pickle.dumps(outputs, protocol=pickle.HIGHEST_PROTOCOL), listing_of(outputs))
-
-    def entries(self) -> Outputs:
-        return pickle.loads(self.outputs)  # noqa: S301 - written by this program
-
-
-def listing_of(outputs: Outputs) -> bytes:
-    """The lines of build-manifest.json for these files, by path."""
-    return manifest_lines((path, size, digest) for path, (_, size, digest) in sorted(outputs.items()))
-
-
 @dataclass
 class BuildState:
     ledgers: dict[str, Ledger] = field(default_factory=dict)  # by owner: a section's name, or NO_SECTION
+    store: LedgerStore | None = None  # where the ledgers' files are (not part of the record)
     inputs: str = ""  # digest of every input of that build (see input_digest)
     pages: int = 0
     warnings: list[dict] = field(default_factory=list)  # its warnings, shown again when nothing changed
@@ -93,7 +61,8 @@ class BuildState:
         found: Outputs = {}
         for owner, ledger in self.ledgers.items():
             if owner not in owners:
-                found.update(ledger.entries())
+                assert self.store is not None
+                found.update(self.store.entries(ledger))
         return found
 
     @property
@@ -106,12 +75,14 @@ class BuildState:
 
         A pickle, written by this program only, like the record cache: for a province's
         118,000 files, JSON took 0.28-0.36 s to read and 0.22-0.35 s to write, a pickle
-        0.12-0.18 and 0.13-0.18 s (three runs); a pickle of ledgers, less (Ledger)."""
+        0.12-0.18 and 0.13-0.18 s (three runs); the files are now in ledgers (ledgers.py)."""
         try:
             data = pickle.loads(state_path(output).read_bytes())  # noqa: S301 - written by this program
-            if data["version"] != STATE_VERSION or not output.is_dir():
+            store = LedgerStore(ledgers_path(output))
+            if (data["version"] != STATE_VERSION or not output.is_dir()
+                    or not all(map(store.has, data["ledgers"].values()))):
                 return None
-            return cls(data["ledgers"], data["inputs"], data["pages"], data["warnings"], data["sections"],
+            return cls(data["ledgers"], store, data["inputs"], data["pages"], data["warnings"], data["sections"],
                        data["columns"])
         except Exception:  # missing, cut short, or another version's: trust nothing, render everything
             return None

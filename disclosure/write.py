@@ -91,7 +91,7 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_bytes(data)
     os.replace(temporary, path)
@@ -256,7 +256,7 @@ class Staging:
         if self.target.exists():
             os.replace(self.target, old)
         os.replace(self.folder, self.target)
-        _write_atomically(state_path(self.target), state)
+        write_atomically(state_path(self.target), state)
         shutil.rmtree(old, ignore_errors=True)
 
     def _commit_patch(self, state: bytes) -> None:
@@ -270,7 +270,7 @@ class Staging:
             "deletes": sorted(self.previous - self.written.keys()),
         }
         # From here on the change is decided: if this process dies, the next build finishes it.
-        _write_atomically(journal_path(self.target), json.dumps(plan, ensure_ascii=False).encode("utf-8"))
+        write_atomically(journal_path(self.target), json.dumps(plan, ensure_ascii=False).encode("utf-8"))
         self.decided = True
         finish_interrupted(self.target)
 

@@ -412,14 +412,23 @@ def test_files_removed_or_cut_in_output_by_hand_are_written_again(site, tmp_path
     assert tree(output) == tree(clean)
 
 
-@pytest.mark.parametrize("damage", ["cut short", "not a pickle"])
+@pytest.mark.parametrize("damage", ["cut short", "not a pickle", "a ledger cut short", "no ledgers"])
 def test_a_damaged_record_of_the_last_build_means_everything_is_rendered(site, tmp_path, damage):
+    from disclosure.ledgers import ledgers_path
+
     output = tmp_path / "out"
     build(BuildOptions(source=site, output=output, as_of=AS_OF))
-    record = write.state_path(output)
+    record, ledgers = write.state_path(output), ledgers_path(output)
     assert record.is_file() and record.parent == output.parent  # beside output/, never in it
+    assert ledgers.is_dir() and ledgers.parent == output.parent
     kept = record.read_bytes()
-    record.write_bytes(kept[:len(kept) // 2] if damage == "cut short" else b'{"version": 4}')
+    if damage == "a ledger cut short":
+        ledger = max(ledgers.glob("*.pickle"), key=lambda path: path.stat().st_size)
+        ledger.write_bytes(ledger.read_bytes()[:100])
+    elif damage == "no ledgers":
+        shutil.rmtree(ledgers)
+    else:
+        record.write_bytes(kept[:len(kept) // 2] if damage == "cut short" else b'{"version": 4}')
     older = output.with_name(f".{output.name}.state.json")  # where earlier versions kept it
     older.write_text("{}", "utf-8")
     report = build(BuildOptions(source=site, output=output, as_of=AS_OF))
@@ -429,6 +438,28 @@ def test_a_damaged_record_of_the_last_build_means_everything_is_rendered(site, t
     build(BuildOptions(source=site, output=clean, as_of=AS_OF, full=True))
     assert tree(output) == tree(clean)
     assert build(BuildOptions(source=site, output=output, as_of=AS_OF)).unchanged  # the record is whole again
+
+
+def test_the_ledgers_beside_output_are_the_ones_the_record_names(site, tmp_path):
+    """A section left alone keeps its ledger's files; those of earlier builds go."""
+    from disclosure.ledgers import ledgers_path
+    from disclosure.state import BuildState
+
+    output = tmp_path / "out"
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    first = BuildState.load(output)
+    assert first is not None
+    for phone in ("0478-8000011", "0478-8000021"):
+        (site / "data/companies.csv").write_text(COMPANIES.replace("0478-8000001", phone), "utf-8")
+        report = build(BuildOptions(source=site, output=output, as_of=AS_OF))
+        assert "communities" in report.sections_kept and "companies" not in report.sections_kept
+    last = BuildState.load(output)
+    assert last is not None and last.ledgers.keys() == first.ledgers.keys()
+    assert last.ledgers["communities"] == first.ledgers["communities"]
+    assert last.ledgers["companies"] != first.ledgers["companies"]
+    names = {ledger.name for ledger in last.ledgers.values()}
+    assert sorted(p.name for p in ledgers_path(output).iterdir()) == sorted(
+        f"{name}{suffix}" for name in names for suffix in (".listing", ".pickle"))
 
 
 def test_a_build_killed_while_updating_output_is_finished_by_the_next(site, tmp_path, monkeypatch):
