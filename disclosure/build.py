@@ -135,7 +135,7 @@ def assemble(inputs: Inputs, as_of: dt.date, source: Path, workers: int = 1,
     made = _contributions(model, workers, tuple(s for s in SECTIONS if name_of(s) not in kept))
     pages = [page for contribution in made.values() for page in contribution.pages]
     files = [file for contribution in made.values() for file in contribution.files]
-    model.sort_key.save()
+    model.sort_key.save(still_named=model.sorted_names() if kept else ())
     base = inputs.settings.base_url
     listed = [page.path for page in pages if page.in_sitemap]
     listed += [path for record in kept.values() for path in record.pages if path not in record.unlisted]

@@ -50,6 +50,11 @@ class Model:
         """Names in pinyin order, as readers expect (pinyin.pinyin_key), kept between builds."""
         return SortKeys(RecordCache(self.source / ".cache" / "pinyin"))
 
+    def sorted_names(self) -> set[str]:
+        """Every name the lookups below sort by ``sort_key``: companies', communities', streets'."""
+        return ({c.name for c in self.catalog.companies} | {c.name for c in self.catalog.communities}
+                | {c.street for c in self.catalog.communities})
+
     def prepare_lookups(self) -> None:
         """Make every lookup now. Called before sections are handed to forked workers, so they
         inherit the lookups instead of each sorting 50,000 names by pinyin again."""

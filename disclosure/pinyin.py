@@ -16,6 +16,8 @@ from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from pypinyin.core import Pinyin
 
     from .recordcache import RecordCache
@@ -57,7 +59,9 @@ def pinyin_key(name: str) -> tuple[str, str]:
 class SortKeys:
     """``pinyin_key`` of each name a build sorts, kept between builds. A province's 26,564
     distinct community, street and company names took 0.93 s to convert and 18 ms to read
-    back. The keys kept are those the last build used, so names of removed records go."""
+    back. The keys kept are those the last build used, so names of removed records go; a
+    build that left sections alone (reads.py) also keeps those it read of names records
+    still have, which the sections it did not run will sort again."""
 
     ENTRY = "sort-keys"
 
@@ -73,10 +77,12 @@ class SortKeys:
             key = self._used[name] = self._known.get(name) or pinyin_key(name)
         return key
 
-    def save(self) -> None:
-        """Keep the keys used since this was made, when they are not the ones read."""
-        if self._used.keys() != self._known.keys():
-            self._cache.put(self.ENTRY, self._key, self._used)
+    def save(self, still_named: Collection[str] = ()) -> None:
+        """Keep the keys used since this was made, and those read of ``still_named``, when
+        they are not the ones read."""
+        keep = {name: key for name, key in self._known.items() if name in still_named} | self._used
+        if keep.keys() != self._known.keys():
+            self._cache.put(self.ENTRY, self._key, keep)
 
 
 def slug(name: str, limit: int = 60) -> str:
