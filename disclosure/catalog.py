@@ -55,6 +55,19 @@ class Catalog:
     # incremental.Fingerprints takes it instead of walking the record's fields. Holding the
     # record keeps its id from being reused while this lives.
     digests: dict[int, tuple[bytes, Any]] = field(default_factory=dict, repr=False, compare=False)
+    _wholes: dict[str, bytes] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def digest_of(self, dataset: str) -> bytes:
+        """A digest of every record of ``dataset`` (companies, communities or ratings), in
+        order, from ``digests``; made once, for the section keys and open data's."""
+        if dataset not in self._wholes:
+            records = getattr(self, dataset)
+            digest = hashlib.sha256(f"{dataset}\0{len(records)}\0".encode())
+            for record in records:
+                found = self.digests.get(id(record))
+                digest.update(found[0] if found is not None else record_digest(record))
+            self._wholes[dataset] = digest.digest()
+        return self._wholes[dataset]
 
 
 def load_catalog(source: Path, settings: Settings, problems: Problems, cache: RecordCache | None = None,

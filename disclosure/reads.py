@@ -81,7 +81,6 @@ class SectionKeys:
 
     def __init__(self, common: str, catalog: Catalog, known: Mapping[tuple[str, str], tuple[bytes, bytes]]):
         self.common, self.catalog, self.known = common, catalog, known
-        self._whole: dict[str, bytes] = {}
         # (dataset, field) -> (digest of the dataset's records, digest of the field's values in them)
         self.columns: dict[tuple[str, str], tuple[bytes, bytes]] = {}
 
@@ -93,7 +92,7 @@ class SectionKeys:
 
     def _fields_digest(self, dataset: str, fields: Fields) -> bytes:
         if fields == ALL:
-            return self._whole_digest(dataset)
+            return self.catalog.digest_of(dataset)
         digest = hashlib.sha256(f"{dataset}\0{fields!r}".encode())
         for name in fields:
             digest.update(self._column(dataset, name))
@@ -101,27 +100,13 @@ class SectionKeys:
 
     def _column(self, dataset: str, name: str) -> bytes:
         if (dataset, name) not in self.columns:
-            whole = self._whole_digest(dataset)
+            whole = self.catalog.digest_of(dataset)
             known = self.known.get((dataset, name))
             if known is None or known[0] != whole:
                 values = repr(list(map(operator.attrgetter(name), getattr(self.catalog, dataset))))
                 known = (whole, hashlib.sha256(values.encode("utf-8")).digest())
             self.columns[dataset, name] = known
         return self.columns[dataset, name][1]
-
-    def _whole_digest(self, dataset: str) -> bytes:
-        """A digest of every record of ``dataset``, in order (from Catalog.digests)."""
-        if dataset not in self._whole:
-            from .catalog import record_digest
-
-            records = getattr(self.catalog, dataset)
-            digest = hashlib.sha256(f"{dataset}\0{len(records)}\0".encode())
-            known = self.catalog.digests
-            for record in records:
-                found = known.get(id(record))
-                digest.update(found[0] if found is not None else record_digest(record))
-            self._whole[dataset] = digest.digest()
-        return self._whole[dataset]
 
 
 def left_alone(records: Mapping[str, SectionRecord], keys: Mapping[str, str],

@@ -23,7 +23,7 @@ from .. import exports
 from ..coverage import IndicatorRow, indicator_rows
 from ..model import Model
 from ..pages import Contribution, DataFile, Page
-from ..reads import ALL, Reads, SectionKeys
+from ..reads import ALL, DATASETS, Reads, SectionKeys
 from ..recordcache import RecordCache, value_digest
 from ..records import Community, Company, District, PriceRow, Rating
 from ..schema import DatasetInfo, info
@@ -155,9 +155,14 @@ def _kept_downloads(model: Model, d: Dataset, kept: RecordCache, names: tuple) -
 
 
 def _standing_for(model: Model, records: tuple[Any, ...]) -> object:
-    """What stands for the records in a key: their digests (catalog.Catalog.digests, made
-    from each record's content) when every one has one, else the records themselves. Pickling
-    a province's 50,000 communities for the key took 0.46 s of every build (profiled)."""
+    """What stands for the records in a key: a dataset's digest when they are all of it in
+    its order (catalog.Catalog.digest_of, which the section keys use too), else their
+    digests (catalog.Catalog.digests, made from each record's content) when every one has
+    one, else the records themselves. Pickling a province's 50,000 communities for the key
+    took 0.46 s of every build (profiled); listing their digests, 0.08-0.10 s (profiled)."""
+    for dataset in DATASETS:
+        if records is getattr(model.catalog, dataset):
+            return dataset, model.catalog.digest_of(dataset)
     known = [model.catalog.digests.get(id(record)) for record in records]
     return records if None in known else [digest for digest, _ in known]  # type: ignore[misc]
 
