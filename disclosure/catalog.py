@@ -183,7 +183,7 @@ class _Reader:
             self.problems.warnings.extend(warnings)
             lookups.rejected.update(rejected)
             self._remember(records, digests)
-            return records
+            return list(records)  # the entry's own list may be kept in memory (recordcache.InMemory)
         found = Problems()
         rejected_before = set(lookups.rejected)
         table = read_table(path, shown, info(cls), found, sheet=sheet)

@@ -163,3 +163,38 @@ def test_what_only_a_changed_file_needs_is_read_only_for_one(tmp_path):
     value, rest = cache.get_with_rest("data/communities.csv", "key", wanted=lambda value: value[0] != "changed")
     assert rest == {b"cells": records[0]} and rest[b"cells"] is value[1][0]
     assert cache.get("data/communities.csv", "key") == ("digest", records)  # the value alone
+
+
+def test_a_long_running_process_keeps_checked_records_in_memory_while_their_files_stay(site, tmp_path):
+    """serve's builds share one InMemory: the records of an unchanged data file are the very
+    objects of the build before, unless the cache's file was replaced meanwhile."""
+    import shutil
+
+    from disclosure.recordcache import InMemory
+
+    def tree(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    memory, output = InMemory(), tmp_path / "out"
+
+    def communities_of_a_build():
+        held: list = []
+        build(BuildOptions(source=site, output=output, as_of=AS_OF, memory=memory), held)
+        return held[0].catalog.communities
+
+    first = communities_of_a_build()
+    (site / "data/companies.csv").write_text(COMPANIES.replace("0478-8000001", "0478-8000011"), "utf-8")
+    second = communities_of_a_build()
+    assert second == first and all(a is b for a, b in zip(second, first, strict=True))
+    clean = tmp_path / "clean"
+    fresh = shutil.copytree(site, tmp_path / "fresh", ignore=shutil.ignore_patterns(".cache"))
+    build(BuildOptions(source=fresh, output=clean, as_of=AS_OF, full=True))
+    assert tree(output) == tree(clean)
+
+    # Another process wrote the entry again (the same records, a new file): it is read afresh.
+    (entry,) = (site / ".cache/records").glob("data-communities-csv.*.pickle")
+    entry.with_suffix(".new").write_bytes(entry.read_bytes())
+    entry.with_suffix(".new").replace(entry)
+    (site / "data/companies.csv").write_text(COMPANIES.replace("0478-8000001", "0478-8000021"), "utf-8")
+    third = communities_of_a_build()
+    assert third == first and not any(a is b for a, b in zip(third, first, strict=True))
