@@ -207,9 +207,12 @@ def test_workbook_cache_serves_the_same_bytes_and_misses_on_change(tmp_path):
     assert fresh == cached_first and len(list(tmp_path.glob("*.xlsx"))) == 1
     (next(tmp_path.glob("*.xlsx"))).write_bytes(b"served from the cache")
     assert exports.to_workbook(sheets, dt.date(2026, 6, 1), tmp_path) == b"served from the cache"
+    equal = [("表", ["甲", "乙"], [["一", 1], ["二", 2.5]])]  # the same values, other objects
+    assert exports.to_workbook(equal, dt.date(2026, 6, 1), tmp_path) == b"served from the cache"
+    assert exports.to_workbook(sheets, dt.date(2026, 6, 2), tmp_path) != b"served from the cache"
     changed = [("表", ["甲", "乙"], [["一", 1], ["二", 3]])]
     assert exports.to_workbook(changed, dt.date(2026, 6, 1), tmp_path) != b"served from the cache"
-    assert len(list(tmp_path.glob("*.xlsx"))) == 2
+    assert len(list(tmp_path.glob("*.xlsx"))) == 3
 
 
 def test_a_kept_workbook_is_not_served_once_the_writer_changed(tmp_path, monkeypatch):
