@@ -110,6 +110,30 @@ def edit_first_row(data: Path, dataset: str, old: str, new: str) -> None:
     path.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
 
 
+def prepare_site(work: Path, companies: int | None, communities: int | None, years: int) -> Path:
+    """A site in ``work``/site, made afresh: synthetic data of that size (written once with
+    disclosure.demo and cached under /tmp), or the bundled data when ``companies`` is None."""
+    if work.exists():
+        shutil.rmtree(work)
+    source = work / "site"
+    if companies:
+        from disclosure.demo import write_demo_site
+
+        cache = Path(tempfile.gettempdir()) / f"bench-data-{companies}-{communities}-{years}"
+        if not cache.exists():
+            started = time.perf_counter()
+            write_demo_site(cache, companies=companies, communities=communities, years=years)
+            print(f"synthetic data written in {time.perf_counter() - started:.1f} s")
+        # Without what a build leaves beside the data (.cache: checked records, workbooks, search
+        # shards; output/): the full build is measured cold.
+        shutil.copytree(cache, source, ignore=shutil.ignore_patterns(".cache", "output", ".output*"))
+    else:
+        source.mkdir(parents=True)
+        for name in ("site.yaml", "data", "content"):
+            (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, source / name)
+    return source
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--companies", type=int)
@@ -120,24 +144,7 @@ def main() -> None:
     args = parser.parse_args()
 
     work = Path(tempfile.gettempdir()) / "bench-build"
-    if work.exists():
-        shutil.rmtree(work)
-    source = work / "site"
-    if args.companies:
-        from disclosure.demo import write_demo_site
-
-        cache = Path(tempfile.gettempdir()) / f"bench-data-{args.companies}-{args.communities}-{args.years}"
-        if not cache.exists():
-            started = time.perf_counter()
-            write_demo_site(cache, companies=args.companies, communities=args.communities, years=args.years)
-            print(f"synthetic data written in {time.perf_counter() - started:.1f} s")
-        # Without what a build leaves beside the data (.cache: checked records, workbooks, search
-        # shards; output/): the full build is measured cold.
-        shutil.copytree(cache, source, ignore=shutil.ignore_patterns(".cache", "output", ".output*"))
-    else:
-        source.mkdir(parents=True)
-        for name in ("site.yaml", "data", "content"):
-            (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, source / name)
+    source = prepare_site(work, args.companies, args.communities, args.years)
     print(f"machine: {os.cpu_count()} cores; data: {source}")
 
     seconds: dict[str, list[float]] = {}
