@@ -183,7 +183,7 @@ class _Reader:
             self.problems.warnings.extend(warnings)
             lookups.rejected.update(rejected)
             self._remember(records, digests)
-            return list(records)  # the entry's own list may be kept in memory (recordcache.InMemory)
+            return list(records)  # the entry's lists may be kept in memory (recordcache.InMemory): ours is a copy
         found = Problems()
         rejected_before = set(lookups.rejected)
         table = read_table(path, shown, info(cls), found, sheet=sheet)
@@ -200,7 +200,7 @@ class _Reader:
         self.cache.put(shown, key, (content if result else None, result), passed)
         self.cache.forget(f"{shown} rows")  # where earlier versions kept the passed rows
         self._remember(records, digests)
-        return records
+        return list(records)
 
     def _remember(self, records: list[Any], digests: list[bytes]) -> None:
         self.digests.update((id(record), (digest, record)) for record, digest in zip(records, digests, strict=True))

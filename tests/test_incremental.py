@@ -462,6 +462,32 @@ def test_the_ledgers_beside_output_are_the_ones_the_record_names(site, tmp_path)
         f"{name}{suffix}" for name in names for suffix in (".listing", ".pickle"))
 
 
+def test_output_removed_while_a_build_leaves_sections_alone_stops_it(site, tmp_path, monkeypatch):
+    """The sections left alone keep their files where they are: if output/ is gone by the
+    time the build stages its files, there is nothing to keep, and the build says so."""
+    from disclosure.problems import InputError
+
+    output = tmp_path / "out"
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    (site / "data/companies.csv").write_text(COMPANIES.replace("0478-8000001", "0478-8000011"), "utf-8")
+    opened = write.Staging.open.__func__
+
+    def removed_first(cls, target, previous=None):
+        shutil.rmtree(target)
+        return opened(cls, target, previous)
+
+    monkeypatch.setattr(write.Staging, "open", classmethod(removed_first))
+    with pytest.raises(InputError) as caught:
+        build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert "输出目录被移走或删除" in caught.value.problems.report()
+    monkeypatch.undo()
+    report = build(BuildOptions(source=site, output=output, as_of=AS_OF))  # no output/: the whole site
+    assert report.rendered == report.pages and not report.sections_kept
+    clean = tmp_path / "clean"
+    build(BuildOptions(source=site, output=clean, as_of=AS_OF, full=True))
+    assert tree(output) == tree(clean)
+
+
 def test_a_build_killed_while_updating_output_is_finished_by_the_next(site, tmp_path, monkeypatch):
     output = tmp_path / "out"
     build(BuildOptions(source=site, output=output, as_of=AS_OF))
