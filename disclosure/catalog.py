@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import operator
+import pickle
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -273,8 +274,11 @@ def _records(table: RawTable, cls: type, lookups: Lookups, problems: Problems, f
     records = []
     dataset = info(cls)
     for raw in table.rows:
-        # A digest of the cells, not their text: 50,000 rows' text as keys took 120 MB.
-        cells = hashlib.blake2b(repr(tuple(raw.cells.items())).encode("utf-8"), digest_size=16).digest()
+        # A digest of the cells, not their text: 50,000 rows' text as keys took 120 MB. Of a
+        # pickle of their names and values: of their repr, it took three times as long (0.76
+        # and 0.83 s against 0.25 s for the province's communities sheet).
+        cells = hashlib.blake2b(pickle.dumps((tuple(raw.cells), tuple(raw.cells.values())), pickle.HIGHEST_PROTOCOL),
+                                digest_size=16).digest()
         known = passed_before.get(cells)
         if known is not None:
             record, digest = known
