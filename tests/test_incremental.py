@@ -117,7 +117,7 @@ def test_incremental_equals_clean_after_random_edits(tmp_path, seed, monkeypatch
         assert incremental_tree.keys() == clean_tree.keys(), edit.__name__
         assert [p for p in clean_tree if clean_tree[p] != incremental_tree[p]] == [], edit.__name__
         assert report.rendered + report.reused == report.pages
-        # The summary counts the files of the sections left alone from their ledgers (state.py).
+        # The summary counts the files of the sections left alone from their ledgers (ledgers.py).
         assert (report.pages, report.files, report.bytes) == (clean_report.pages, clean_report.files,
                                                                clean_report.bytes), edit.__name__
 
