@@ -86,12 +86,9 @@ class RecordCache:
         return self.folder / f"{re.sub(r'[^A-Za-z0-9]+', '-', shown)}.{key}.pickle"
 
     def get(self, shown: str, key: str) -> Any | None:
-        if self.folder is None or self.refresh:
-            return None
-        try:
-            return pickle.loads(self._entry(shown, key).read_bytes())  # noqa: S301 - our own cache
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return None
+        """The value ``put`` kept (without its rest), or None."""
+        found = self.get_with_rest(shown, key, wanted=lambda _: False)
+        return found[0] if found is not None else None
 
     def put(self, shown: str, key: str, value: Any, rest: Any = None) -> None:
         """Keep ``value``, and after it ``rest``: what only some readers need (``get_with_rest``;
