@@ -338,8 +338,9 @@ def _build(options: BuildOptions, held: list[object] | None = None) -> BuildRepo
     if listing is not None:
         previous = listing.result()
     # What the last build wrote where this one writes: the sections left alone keep their
-    # files, and their ledgers, as they are.
-    previous_outputs = previous.outputs_except(kept) if previous else {}
+    # files, and their ledgers, as they are. (--full leaves none alone: its previous is the
+    # folder's files, BuildState.of_folder.)
+    previous_outputs = {} if previous is None else previous.outputs_except(kept) if kept else previous.outputs
     staging = Staging.open(output, frozenset(previous_outputs) if previous else None)
     publisher = None
     try:

@@ -51,13 +51,12 @@ class BuildState:
 
     @functools.cached_property
     def outputs(self) -> Outputs:
-        """Every file the build wrote (BuildState.of_folder sets it: a folder's files, no ledger)."""
+        """Every file the build wrote: its ledgers' files (or, from BuildState.of_folder, which
+        sets it, a folder's files)."""
         return self.outputs_except(())
 
     def outputs_except(self, owners: Collection[str]) -> Outputs:
         """The files of every ledger but those of ``owners``."""
-        if not owners and "outputs" in self.__dict__:
-            return self.outputs
         found: Outputs = {}
         for owner, ledger in self.ledgers.items():
             if owner not in owners:
@@ -67,7 +66,7 @@ class BuildState:
 
     @property
     def file_count(self) -> int:
-        return sum(ledger.count for ledger in self.ledgers.values()) if self.ledgers else len(self.outputs)
+        return sum(ledger.count for ledger in self.ledgers.values())
 
     @classmethod
     def load(cls, output: Path) -> BuildState | None:
