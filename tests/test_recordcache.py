@@ -164,6 +164,25 @@ def test_what_only_a_changed_file_needs_is_read_only_for_one(tmp_path):
     assert rest == {b"cells": records[0]} and rest[b"cells"] is value[1][0]
     assert cache.get("data/communities.csv", "key") == ("digest", records)  # the value alone
 
+    # A rest that cannot be read back: a reader that does not want it never notices.
+    cache.put("data/companies.csv", "key", ("digest", records), _Unreadable())
+    assert cache.get_with_rest("data/companies.csv", "key", wanted=lambda value: False) == (("digest", records), None)
+    assert cache.get("data/companies.csv", "key") == ("digest", records)
+    assert cache.get_with_rest("data/companies.csv", "key", wanted=lambda value: True) is None
+
+
+def _refuse_to_load():
+    import pickle
+
+    raise pickle.UnpicklingError("read when it was not wanted")
+
+
+class _Unreadable:
+    """Pickles fine; unpickling it fails."""
+
+    def __reduce__(self):
+        return _refuse_to_load, ()
+
 
 def test_a_long_running_process_keeps_checked_records_in_memory_while_their_files_stay(site, tmp_path):
     """serve's builds share one InMemory: the records of an unchanged data file are the very
