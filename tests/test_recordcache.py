@@ -217,3 +217,46 @@ def test_a_long_running_process_keeps_checked_records_in_memory_while_their_file
     (site / "data/companies.csv").write_text(COMPANIES.replace("0478-8000001", "0478-8000021"), "utf-8")
     third = communities_of_a_build()
     assert third == first and not any(a is b for a, b in zip(third, first, strict=True))
+
+
+def test_checks_across_records_run_again_only_when_what_they_read_changed(site, tmp_path, monkeypatch):
+    """A company's new phone number checks neither the ratings against the companies, nor the
+    projects on the lists against the communities, nor the communities against each other;
+    their warnings are told again all the same. A change to what a check reads runs it again."""
+    from conftest import COMMUNITIES, RATINGS_2025
+
+    from disclosure import catalog, credit
+
+    ran = []
+
+    def counted(name, check):
+        def run(*args):
+            ran.append(name)
+            return check(*args)
+        return run
+
+    for module, name in ((credit, "check_ratings"), (credit, "check_projects"), (catalog, "_check_communities")):
+        monkeypatch.setattr(module, name, counted(name, getattr(module, name)))
+    ratings = site / "data/ratings/2025.csv"
+    ratings.write_text(RATINGS_2025.replace("修复决定文号", "修复决定文号,涉及项目").replace(
+        ",红榜,,,,,,,", ",红榜,,,,,,,,锦绣家园；锦秀花园"), "utf-8")
+    output = tmp_path / "out"
+
+    def warned_projects():
+        report = build(BuildOptions(source=site, output=output, as_of=AS_OF))
+        return [w.value for w in report.warnings.warnings if w.column == "涉及项目"]
+
+    assert warned_projects() == ["锦秀花园"]
+    assert sorted(ran) == ["_check_communities", "check_projects", "check_ratings"]
+    ran.clear()
+    (site / "data/companies.csv").write_text(COMPANIES.replace("0478-8000001", "0478-8000011"), "utf-8")
+    assert warned_projects() == ["锦秀花园"]
+    assert ran == []
+    (site / "data/communities.csv").write_text(COMMUNITIES.replace("锦绣家园", "锦秀花园"), "utf-8")
+    assert warned_projects() == ["锦绣家园"]
+    assert sorted(ran) == ["_check_communities", "check_projects"]
+    ran.clear()
+    other_year = site / "data/ratings/2024.csv"
+    other_year.write_text(other_year.read_text("utf-8").replace(",85,AA,", ",86,AA,"), "utf-8")
+    assert warned_projects() == ["锦绣家园"]
+    assert sorted(ran) == ["check_projects", "check_ratings"]
