@@ -268,6 +268,12 @@ class Publisher:
             return old[1], old[2]
         return None
 
+    def _same_digest(self, path: str, size: int | None, digest: str) -> bool:
+        """The live file holds bytes of this size and sha256, by what the last build recorded
+        (False when it recorded no digest: ``_same_bytes`` reads the file)."""
+        old = self.previous.get(path)
+        return old is not None and old[1:] == (size, digest) and path not in self.damaged
+
     def _same_bytes(self, path: str, data: bytes, digest: str) -> bool:
         """The live file holds ``data`` (whose sha256 is ``digest``): by the digest the last
         build recorded (the file being still there with its size: not damaged), or, where no
@@ -277,7 +283,7 @@ class Publisher:
         if old is None:
             return False
         if old[2]:
-            return old[1] == len(data) and old[2] == digest and path not in self.damaged
+            return self._same_digest(path, len(data), digest)
         try:
             with open(f"{self.target}/{path}", "rb") as stream:
                 return stream.read(len(data) + 1) == data
@@ -315,8 +321,12 @@ class Publisher:
         done = Done()
         for index in indices:
             data_file = self.files[index]
+            path, size, digest = data_file.path, data_file.size, data_file.digest
+            if digest is not None and self._same_digest(path, size, digest):  # its bytes need not be made
+                done.kept.append((path, digest, size, digest))
+                continue
             content = data_file.data()
-            digest = hashlib.sha256(content).hexdigest()
+            digest = digest or hashlib.sha256(content).hexdigest()
             if self._same_bytes(data_file.path, content, digest):  # a file's fingerprint is its digest
                 done.kept.append((data_file.path, digest, len(content), digest))
             else:

@@ -16,6 +16,7 @@ from . import keptfiles
 from .catalog import CITY_WIDE, Catalog, PriceNotice
 from .content import Content
 from .credit import ListStatus, black_status, split_projects
+from .pages import DataFile
 from .pinyin import SortKeys
 from .recordcache import RecordCache
 from .records import Community, Company, District, Rating
@@ -131,8 +132,8 @@ class Model:
         return ratings[-1] if ratings else None
 
     @cached_property
-    def downloads(self) -> dict[str, list[tuple[str, bytes]]]:
-        """Each dataset's downloads (path, bytes) made or read from the cache in this build,
+    def downloads(self) -> dict[str, list[DataFile]]:
+        """Each dataset's downloads made or read from the cache in this build,
         by their cache key: open data and the record files beside the companies' and
         communities' pages (sections/opendata.py) share one copy (a province's community
         downloads are tens of megabytes)."""

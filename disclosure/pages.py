@@ -46,6 +46,10 @@ class DataFile:
     # many small files made from records: a province's 55,000 record JSON files, about 110 MB
     # of bytes, were held from assembling to writing.
     make: Callable[[], bytes] | None = None
+    # The bytes' size and sha256, when known without them: a file the last build wrote with
+    # these is kept without making its bytes (open data's downloads kept between builds).
+    size: int | None = None
+    digest: str | None = None
 
     def data(self) -> bytes:
         return self.make() if self.make is not None else self.content

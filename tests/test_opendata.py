@@ -269,6 +269,40 @@ def test_downloads_kept_between_builds_are_made_again_when_what_they_show_change
             == {p.relative_to(clean): p.read_bytes() for p in clean.rglob("*.*")})
 
 
+def test_kept_downloads_are_read_only_where_the_live_file_is_not_the_same(tmp_path, monkeypatch):
+    """After a company's new phone number, open data's page and datapackage.json take the
+    kept community downloads' sizes and digests, and their bytes stay unread while the live
+    files are as the last build wrote them; a live file someone removed is written again."""
+    from conftest import COMPANIES
+
+    from disclosure.build import BuildOptions, build
+    from disclosure.sections import opendata
+
+    site = write_site(tmp_path / "site", tiny_site())
+    output = tmp_path / "out"
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    read: list[int] = []
+    get = opendata._KeptContents.get
+    monkeypatch.setattr(opendata._KeptContents, "get", lambda self, index: read.append(index) or get(self, index))
+
+    write_site(site, {"data/companies.csv": COMPANIES.replace("0478-8000001", "0478-8000009")})
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert read == []
+    fresh = shutil.copytree(site, tmp_path / "fresh", ignore=shutil.ignore_patterns(".cache"))
+    clean = tmp_path / "clean"
+    build(BuildOptions(source=fresh, output=clean, as_of=AS_OF, full=True))
+
+    def tree(folder):
+        return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    assert tree(output) == tree(clean)
+
+    (output / "downloads/communities.csv").unlink()
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert read  # the communities' kept bytes, for the file removed
+    assert tree(output) == tree(clean)
+
+
 def test_a_file_made_when_written_reaches_another_process_as_its_bytes():
     import pickle
 
