@@ -36,6 +36,7 @@ from markupsafe import Markup
 from . import parallel
 from .ledgers import Outputs
 from .pages import DataFile, Page
+from .recordcache import value_bytes
 from .write import Staging
 
 
@@ -75,11 +76,13 @@ class TemplateDigests:
 
 class Fingerprints:
     """What a page shows, reduced to a digest: its fields and context, walked like repr()
-    would (dataclass fields, dict items, sequence items, repr of plain values), except that
-    an object shared by many pages (a company, the price notice in force) is digested once
-    per build, not once per page: repr() of 55,000 contexts took longer than rendering.
-    Containers (a page's context, a list of records) are not digested on their own: the
-    page's one digest covers what they hold.
+    would (dataclass fields, dict items, sequence items, plain values), except that an object
+    shared by many pages (a company, the price notice in force) is digested once per build,
+    not once per page: repr() of 55,000 contexts took longer than rendering. Containers (a
+    page's context, a list of records) are not digested on their own: the page's one digest
+    covers what they hold. What is digested is the walk's result as ``value_bytes``: for the
+    province's 5,533 company pages, 0.035 s against 0.14 s for its repr() (three timings each,
+    in one process).
 
     ``known`` gives digests of records before any walk (catalog.Catalog.digests, made with
     each record from its content). Walking the province's records took a third of
@@ -94,7 +97,7 @@ class Fingerprints:
     def page(self, page: Page) -> str:
         digest = hashlib.sha256(self.common)
         digest.update(self.templates.digest(page.template).encode("ascii"))
-        digest.update(repr(self._parts(_PAGE_FIELDS(page))).encode("utf-8"))
+        digest.update(value_bytes(self._parts(_PAGE_FIELDS(page))))
         return digest.hexdigest()
 
     def _of(self, value: object) -> object:
@@ -128,10 +131,10 @@ class Fingerprints:
 
     @staticmethod
     def _digest(kind: str, parts: list) -> bytes:
-        return hashlib.sha1(repr((kind, parts)).encode("utf-8"), usedforsecurity=False).digest()
+        return hashlib.sha1(value_bytes((kind, parts)), usedforsecurity=False).digest()
 
 
-# Values whose repr() is their whole content; anything else is walked or digested.
+# Values taken as they are, their content all there is to them; anything else is walked or digested.
 _PLAIN = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime, bytes, Markup})
 _SEQUENCES = frozenset({list, tuple, set, frozenset})
 

@@ -39,15 +39,20 @@ def engine_digest() -> str:
 
 
 def value_digest(value: Any) -> str:
-    """A digest of what ``value`` holds, for keys of things made from it: a pickle without its
-    memo, so equal values give equal bytes whether or not they share objects (records read
-    from a file and the same records read back from this cache differ in what they share
-    with the rest of the build). No sets or cycles in ``value``: neither has one order."""
+    """A digest of what ``value`` holds, for keys of things made from it (``value_bytes``)."""
+    return hashlib.sha256(value_bytes(value)).hexdigest()[:32]
+
+
+def value_bytes(value: Any) -> bytes:
+    """What ``value`` holds as bytes to digest: a pickle without its memo, so equal values
+    give equal bytes whether or not they share objects (records read from a file and the
+    same records read back from this cache differ in what they share with the rest of the
+    build). No sets or cycles in ``value``: neither has one order."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     pickler.fast = True  # no memo
     pickler.dump(value)
-    return hashlib.sha256(buffer.getbuffer()).hexdigest()[:32]
+    return buffer.getvalue()
 
 
 Identity = tuple[int, int, int]  # a file's inode, size and modification time: a replaced file has others
