@@ -1,9 +1,14 @@
-"""Machine-read files: the Atom feed of notices, sitemap.xml and robots.txt."""
+"""Machine-read files: the Atom feed of notices, sitemap.xml and robots.txt.
+
+Text is escaped with html.escape, not xml.sax.saxutils.escape: importing that imports
+urllib.request, ssl and http (15 ms of every build); html.escape escapes the same three
+characters, and quotes too, which attributes want.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from xml.sax.saxutils import escape
+from html import escape
 
 from .content import Article
 
