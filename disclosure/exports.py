@@ -72,16 +72,19 @@ def _workbook_writer() -> bytes:
 
 
 def to_xlsx(title: str, headers: list[str], rows: list[list[Any]], when: dt.date,
-            cache: Path | None = None) -> bytes:
-    return to_workbook([(title, headers, rows)], when, cache)
+            cache: Path | None = None, rows_kept: Path | None = None) -> bytes:
+    return to_workbook([(title, headers, rows)], when, cache, rows_kept)
 
 
 def to_workbook(sheets: list[tuple[str, list[str], list[list[Any]]]], when: dt.date,
-                cache: Path | None = None) -> bytes:
+                cache: Path | None = None, rows_kept: Path | None = None) -> bytes:
     """The workbook's bytes; with ``cache``, a workbook made before from the same sheets and
-    date is read back instead of written again (large ones take seconds each)."""
+    date is read back instead of written again (large ones take seconds each). With
+    ``rows_kept`` (a file for this workbook alone, Model.workbook_rows), a workbook made
+    again takes the XML of the blocks of rows that are as they were (workbook.KeptRows)."""
+    kept = workbook.KeptRows(rows_kept, _workbook_writer()) if rows_kept is not None else None
     if cache is None:
-        return workbook.make(sheets, when)
+        return workbook.make(sheets, when, kept)
     # A pickle of the sheets, not their repr: in a profile of a province's community edit,
     # whose workbooks all had to be made anyway, the repr took 0.33 s for the communities'
     # download and 0.47 s for the coverage ledgers.
@@ -90,7 +93,7 @@ def to_workbook(sheets: list[tuple[str, list[str], list[list[Any]]]], when: dt.d
     if keptfiles.used(path):
         with contextlib.suppress(OSError):
             return path.read_bytes()
-    data = workbook.make(sheets, when)
+    data = workbook.make(sheets, when, kept)
     with keptfiles.writing(path) as temporary:
         temporary.write_bytes(data)
     return data

@@ -17,6 +17,10 @@ from pathlib import Path
 WORKBOOKS = "workbooks"
 SEARCH_EXPORTS = "search-export"
 FOLDERS = (WORKBOOKS, SEARCH_EXPORTS)
+# The rows of large workbooks (workbook.KeptRows): one file per workbook, replaced when it is
+# made again, so never forgotten here: a build that took the workbook whole from WORKBOOKS,
+# or open data's downloads from their own cache, did not use it, and the next still may.
+WORKBOOK_ROWS = "workbook-rows"
 
 
 def folder(source: Path, name: str, section: str) -> Path:

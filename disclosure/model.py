@@ -46,6 +46,11 @@ class Model:
         builds (safe to delete at any time)."""
         return keptfiles.folder(self.source, keptfiles.WORKBOOKS, section)
 
+    def workbook_rows(self, section: str, name: str) -> Path:
+        """Where the rows of ``section``'s workbook ``name`` are kept between builds, for
+        making it again when some rows changed (workbook.KeptRows; safe to delete)."""
+        return keptfiles.folder(self.source, keptfiles.WORKBOOK_ROWS, section) / f"{name}.pickle"
+
     @cached_property
     def sort_key(self) -> SortKeys:
         """Names in pinyin order, as readers expect (pinyin.pinyin_key), kept between builds."""

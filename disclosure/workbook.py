@@ -15,16 +15,23 @@ constant_memory mode writes for the same cells.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import io
 import math
+import pickle
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from . import keptfiles
+from .recordcache import value_bytes
 
 Sheet = tuple[str, Sequence[str], Sequence[Sequence[Any]]]  # title, headers, rows
 
@@ -41,10 +48,57 @@ _MAX_UTF16_UNITS = 32767  # Excel's limit for a cell's text; XlsxWriter cuts lon
 _ROWS_PER_WRITE = 2000  # rows encoded and compressed at a time: the sheet's XML is never whole
 
 
-def make(sheets: Sequence[Sheet], when: dt.date) -> bytes:
+class KeptRows:
+    """The rows' XML of the version of one workbook made last, kept between builds in a file
+    of its own: in blocks of _ROWS_PER_WRITE rows, by a digest of the block's place and
+    values (and ``salt``: the writer's code). Made again after one community changed, the
+    province's 50,000-row workbooks write one block's XML afresh and take the others as
+    they were. The file holds the blocks of the last version only, each written as it is
+    made: a province's communities workbook has 58 MB of them."""
+
+    def __init__(self, path: Path, salt: bytes):
+        self.path, self.salt = path, salt
+        self._before: dict[bytes, bytes] = {}
+        self._out: BinaryIO | None = None
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """While the workbook is made: the last version's blocks are at hand, and this one's
+        replace them when it is done (not if it fails)."""
+        self._before = self._read()
+        try:
+            with keptfiles.writing(self.path) as temporary, open(temporary, "wb") as self._out:
+                yield
+        finally:
+            self._before, self._out = {}, None
+
+    def block(self, place: tuple[int, int], rows: Sequence[Sequence[Any]],
+              make: Callable[[Sequence[Sequence[Any]], int], bytes]) -> bytes:
+        """The XML of ``rows``, the block of sheet ``place[0]`` starting at row ``place[1]``."""
+        assert self._out is not None, "blocks are asked for while writing()"
+        key = hashlib.blake2b(self.salt + value_bytes((place, rows)), digest_size=16).digest()
+        xml = self._before.get(key)
+        if xml is None:
+            xml = make(rows, place[1])
+        pickle.dump((key, xml), self._out, protocol=pickle.HIGHEST_PROTOCOL)
+        return xml
+
+    def _read(self) -> dict[bytes, bytes]:
+        """The blocks kept, up to anything unreadable (a damaged file: those are made again)."""
+        found: dict[bytes, bytes] = {}
+        with (contextlib.suppress(OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError),
+              open(self.path, "rb") as stream):
+            while True:
+                key, xml = pickle.load(stream)  # noqa: S301 - written by this program, for it
+                found[key] = xml
+        return found
+
+
+def make(sheets: Sequence[Sheet], when: dt.date, kept: KeptRows | None = None) -> bytes:
     """One worksheet per (title, headers, rows), header row frozen; the same bytes every build.
     Every string is written as text: a name starting with "=" or a web address stays what the
-    record says, never a formula or a hyperlink."""
+    record says, never a formula or a hyperlink. ``kept``: the rows' XML the last version of
+    this workbook had, and where this version's goes."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {
         "in_memory": True,  # no temporary files; zip entries get XlsxWriter's fixed 1980 date
@@ -60,10 +114,13 @@ def make(sheets: Sequence[Sheet], when: dt.date) -> bytes:
         sheet.write_row(0, 0, headers)
     book.set_properties({"created": dt.datetime(when.year, when.month, when.day)})
     book.close()
-    return _with_rows(buffer.getvalue(), sheets)
+    if kept is None:
+        return _with_rows(buffer.getvalue(), sheets, None)
+    with kept.writing():
+        return _with_rows(buffer.getvalue(), sheets, kept)
 
 
-def _with_rows(package: bytes, sheets: Sequence[Sheet]) -> bytes:
+def _with_rows(package: bytes, sheets: Sequence[Sheet], kept: KeptRows | None) -> bytes:
     """The package with each sheet's rows added below its header row."""
     source = zipfile.ZipFile(io.BytesIO(package))
     out = io.BytesIO()
@@ -72,7 +129,8 @@ def _with_rows(package: bytes, sheets: Sequence[Sheet]) -> bytes:
             entry = zipfile.ZipInfo(name, _ZIP_DATE)
             entry.compress_type = zipfile.ZIP_DEFLATED
             found = _SHEET_ENTRY.fullmatch(name)
-            _, headers, rows = sheets[int(found.group(1)) - 1] if found else ("", (), ())
+            number = int(found.group(1)) if found else 0
+            _, headers, rows = sheets[number - 1] if found else ("", (), ())
             xml = source.read(name)
             if not rows:
                 target.writestr(entry, xml)
@@ -82,15 +140,17 @@ def _with_rows(package: bytes, sheets: Sequence[Sheet]) -> bytes:
             head = _DIMENSION.sub(f'<dimension ref="{_dimension(headers, rows)}"/>', head, count=1)
             with target.open(entry, "w") as stream:
                 stream.write(head.encode("utf-8"))
-                for part in _row_xml(rows, first_row=2):
-                    stream.write(part.encode("utf-8"))
+                for start in range(0, len(rows), _ROWS_PER_WRITE):  # row 1 is the header
+                    block = rows[start:start + _ROWS_PER_WRITE]
+                    stream.write(_rows_xml(block, 2 + start) if kept is None
+                                 else kept.block((number, 2 + start), block, _rows_xml))
                 stream.write(f"</sheetData>{tail}".encode())
     return out.getvalue()
 
 
-def _row_xml(rows: Sequence[Sequence[Any]], first_row: int) -> Iterator[str]:
-    """The <row> elements of ``rows``, numbered from ``first_row`` (1-based), a few thousand
-    rows at a time. Empty strings and None make no cell, and a row without cells no element."""
+def _rows_xml(rows: Sequence[Sequence[Any]], first_row: int) -> bytes:
+    """The <row> elements of ``rows``, numbered from ``first_row`` (1-based). Empty strings
+    and None make no cell, and a row without cells no element."""
     letters = [xl_col_to_name(column) for column in range(max(map(len, rows), default=0))]
     parts: list[str] = []
     for number, row in enumerate(rows, start=first_row):
@@ -98,10 +158,7 @@ def _row_xml(rows: Sequence[Sequence[Any]], first_row: int) -> Iterator[str]:
                  if value is not None and value != ""]
         if cells:
             parts.append(f'<row r="{number}">{"".join(cells)}</row>')
-        if len(parts) >= _ROWS_PER_WRITE:
-            yield "".join(parts)
-            parts.clear()
-    yield "".join(parts)
+    return "".join(parts).encode("utf-8")
 
 
 def _cell(reference: str, value: Any) -> str:

@@ -104,3 +104,32 @@ def test_a_sheet_without_headers_still_gets_its_rows(tmp_path):
     path.write_bytes(workbook.make([("无表头", [], [["甲", 2]])], dt.date(2026, 6, 1)))
     sheet = openpyxl.load_workbook(path)["无表头"]
     assert [list(row) for row in sheet.iter_rows(values_only=True)] == [[None, None], ["甲", 2]]
+
+
+def test_a_workbook_made_again_writes_only_the_blocks_of_rows_that_changed(tmp_path, monkeypatch):
+    """With the rows kept (workbook.KeptRows), a workbook made again after one row changed
+    writes that row's block afresh, takes the others' XML as they were, and comes out byte
+    for byte as made from nothing; so does one whose kept file is damaged."""
+    monkeypatch.setattr(workbook, "_ROWS_PER_WRITE", 4)
+    rows = [[f"小区{n}", n, n * 0.5, "" if n % 3 else None] for n in range(10)]  # blocks of 4, 4 and 2 rows
+    sheets = [("小区", HEADERS, rows), ("第二表", ["甲"], [["一"]])]
+    when, kept = dt.date(2026, 6, 1), tmp_path / "rows.pickle"
+    written = []
+    rows_xml = workbook._rows_xml
+    monkeypatch.setattr(workbook, "_rows_xml", lambda block, first: written.append(first) or rows_xml(block, first))
+
+    def made_again(sheets) -> list[int]:
+        """The first rows of the blocks written afresh, after checking the bytes."""
+        plain = workbook.make(sheets, when)
+        written.clear()
+        assert workbook.make(sheets, when, workbook.KeptRows(kept, b"writer")) == plain
+        return sorted(written)
+
+    assert made_again(sheets) == [2, 2, 6, 10]  # each block of both sheets: nothing kept yet
+    changed = [row[:] for row in rows]
+    changed[5][0] = "改名小区"
+    assert made_again([("小区", HEADERS, changed), sheets[1]]) == [6]  # the second block alone
+    assert made_again([("小区", HEADERS, changed), sheets[1]]) == []
+    assert made_again(sheets) == [6]
+    kept.write_bytes(b"not a pickle")
+    assert made_again(sheets) == [2, 2, 6, 10]

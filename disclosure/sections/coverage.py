@@ -149,7 +149,8 @@ def _ledgers(model: Model, coverage: Coverage) -> list[tuple[Area, DataFile]]:
     for area in coverage.areas:
         rows = [made[c.id] for c in sorted(area.communities, key=lambda c: (c.district, c.street, c.id))]
         sheets = [("台账", headers, rows), ("指标", *_indicator_sheet(coverage, area))]
-        data = exports.to_workbook(sheets, model.as_of, model.workbook_cache(__name__))
+        data = exports.to_workbook(sheets, model.as_of, model.workbook_cache(__name__),
+                                   model.workbook_rows(__name__, area.code))
         result.append((area, DataFile(f"{LEDGER_DIR}/{area.code}.xlsx", data)))
     return result
 

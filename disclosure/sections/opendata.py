@@ -219,7 +219,8 @@ def _downloads(model: Model, d: Dataset) -> list[tuple[str, bytes]]:
     kept = model.workbook_cache(__name__)
     return [
         (f"downloads/{d.stem}.csv", exports.to_csv(headers, rows)),
-        (f"downloads/{d.stem}.xlsx", exports.to_xlsx(d.title, headers, rows, d.updated, kept)),
+        (f"downloads/{d.stem}.xlsx", exports.to_xlsx(d.title, headers, rows, d.updated, kept,
+                                                       model.workbook_rows(__name__, d.stem))),
         (f"downloads/{d.stem}.json", exports.to_json(d.info, rows)),
     ]
 
