@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import zlib
 from array import array
 from collections import defaultdict
@@ -130,7 +131,9 @@ def _terms(doc: SearchDoc, known: dict[bytes, tuple[bytes, bytes]],
     """The document's terms and weights, from ``known`` when its fields are there; put in
     ``made`` either way. Packed as two byte strings, the terms NUL-separated and one byte a
     weight, not as a string object per term: a province's packed terms pickle to 41 MB."""
-    key = hashlib.blake2b(repr(doc.fields).encode("utf-8"), digest_size=16).digest()
+    # A pickle stands for the fields (no two values pickle alike): for a
+    # province's 57,590 documents, 0.24-0.28 s against 0.44-0.54 s for their repr().
+    key = hashlib.blake2b(pickle.dumps(doc.fields, pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
     stored = known.get(key)
     if stored is None:
         weights = doc.term_weights()
