@@ -47,6 +47,25 @@ class Exported:
     # Each document's terms and weights, packed (see _terms), by a digest of its fields: what
     # the next export may be given as ``known`` (empty unless this one was given one).
     terms_by_fields: dict[bytes, tuple[bytes, bytes]]
+    # Of the documents in order: their keys and their fields' digests (empty unless given
+    # ``known``); and the postings the shards hold. What the next export may patch (Previous).
+    keys: tuple[str, ...] = ()
+    fields: tuple[bytes, ...] = ()
+    rare_postings: int = 0
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The last export, for the next to patch: its files, and what Exported said of it."""
+
+    files: dict[str, bytes]
+    keys: tuple[str, ...]
+    fields: tuple[bytes, ...]
+    shards: int
+    rare_postings: int
+    terms: int
+    postings: int
+    frequent: int
 
 
 def _json(value: object) -> bytes:
@@ -70,14 +89,20 @@ def _encode(postings: array) -> dict[str, list[int]]:
     return {str(weight): [b - a for a, b in zip([0, *ids], ids, strict=False)] for weight, ids in grouped.items()}
 
 
-def export(docs: list[SearchDoc], known: dict[bytes, tuple[bytes, bytes]] | None = None) -> Exported:
+def export(docs: list[SearchDoc], known: dict[bytes, tuple[bytes, bytes]] | None = None,
+           previous: Previous | None = None) -> Exported:
     """``known``: the ``terms_by_fields`` of an export made with the same tokenizer. Cutting
     the fields into terms is about half of an export's work (profiled), and a rebuild after
-    one document changed finds all the others' terms there."""
+    one document changed finds all the others' terms there. ``previous``: the last export
+    made with ``known`` (and the same tokenizer). When it has the same documents in the same
+    order, only the terms of the documents whose fields changed are placed again, in the
+    files of the last export that hold them (``_patched``); the files are those an export
+    from nothing would make."""
     # Each full collection walked every posting list (ten million ints at province scale, most
     # of a second each), and the index holds no reference cycles: they took up to half of this.
     with cycle_collector_paused():
-        return _export(docs, known)
+        patched = _patched(docs, known, previous) if previous is not None and known is not None else None
+        return patched or _export(docs, known)
 
 
 def _export(docs: list[SearchDoc], known: dict[bytes, tuple[bytes, bytes]] | None) -> Exported:
@@ -87,16 +112,19 @@ def _export(docs: list[SearchDoc], known: dict[bytes, tuple[bytes, bytes]] | Non
     # took 600 MB and made this the build's peak of memory.
     index: dict[str, array] = defaultdict(partial(array, "Q"))
     made: dict[bytes, tuple[bytes, bytes]] = {}
+    fields: list[bytes] = []
     for number, doc in enumerate(ordered):
         packed = number << 8
-        pairs = doc.term_weights().items() if known is None else _terms(doc, known, made)
+        if known is None:
+            pairs: Iterable[tuple[str, int]] = doc.term_weights().items()
+        else:
+            fields.append(_fields_key(doc))
+            pairs = _terms(doc, fields[-1], known, made)
         for term, weight in pairs:
             index[term].append(packed | weight)
     cap = frequent_cap(len(ordered))
     rare_postings = sum(len(p) for p in index.values() if len(p) <= cap)
-    shards = 1
-    while shards * POSTINGS_PER_SHARD < rare_postings:
-        shards *= 2
+    shards = _shard_count(rare_postings)
     terms_of: list[list[str]] = [[] for _ in range(shards)]
     for term in sorted(index):
         terms_of[fnv1a(term) & (shards - 1)].append(term)
@@ -118,22 +146,125 @@ def _export(docs: list[SearchDoc], known: dict[bytes, tuple[bytes, bytes]] | Non
     files += shard_files
     terms, postings, frequent_terms = len(index), sum(len(p) for p in index.values()), sum(map(len, frequent.values()))
     del index, terms_of  # let go before the documents' JSON is made
+    files += _document_files(ordered, shards, cap)
+    return Exported(files, len(ordered), terms, postings, shards, frequent_terms, made,
+                    tuple(d.key for d in ordered), tuple(fields), rare_postings)
+
+
+def _patched(docs: list[SearchDoc], known: dict[bytes, tuple[bytes, bytes]],
+             previous: Previous) -> Exported | None:
+    """``_export(docs, known)`` made from ``previous``, or None when it cannot be: other
+    documents or another order, a changed document whose old terms are not in ``known``, or
+    a number of shards that would change. Each term a changed document gained, lost or
+    weighs differently is read back from the shard (or the frequent term's file) holding it,
+    its postings changed, and written where an export from nothing puts it; the other files
+    stay as they were, but for the result lines, the documents' file and the manifest, which
+    are made again. After one community changed, the province's export needs a few dozen
+    shards of thousands."""
+    ordered = in_order(docs)
+    if tuple(d.key for d in ordered) != previous.keys or len(previous.fields) != len(ordered):
+        return None
+    made: dict[bytes, tuple[bytes, bytes]] = {}
+    fields = [_fields_key(doc) for doc in ordered]
+    changes: dict[str, dict[int, int]] = defaultdict(dict)  # term -> {document number: its new weight, 0 for none}
+    for number, (doc, key, old) in enumerate(zip(ordered, fields, previous.fields, strict=True)):
+        if key == old:
+            if key in known:
+                made[key] = known[key]
+            else:
+                _terms(doc, key, known, made)  # cut again, for the next export
+            continue
+        if old not in known:
+            return None
+        before = dict(_unpacked(known[old]))
+        after = dict(_terms(doc, key, known, made))
+        for term in before.keys() | after.keys():
+            if before.get(term, 0) != after.get(term, 0):
+                changes[term][number] = after.get(term, 0)
+    cap = frequent_cap(len(ordered))
+    files, shards = dict(previous.files), previous.shards
+    parsed: dict[str, dict] = {}  # the shards and frequent terms' files changed, by name
+    rare, terms, postings, frequent = previous.rare_postings, previous.terms, previous.postings, previous.frequent
+
+    def table(name: str) -> dict:
+        if name not in parsed:
+            parsed[name] = json.loads(files[name]) if name in files else {}
+        return parsed[name]
+
+    for term, weights in changes.items():
+        shard = table(f"search/t/{fnv1a(term) & (shards - 1)}.json")
+        entry = shard.pop(term, None)
+        if isinstance(entry, int):  # frequent: the postings are in its own file
+            entry = table(frequent_file(term)).pop(term, None)
+            if entry is None:
+                return None
+        old = _decoded(entry) if entry is not None else []
+        new = sorted([p for p in old if p >> 8 not in weights] + [n << 8 | w for n, w in weights.items() if w])
+        rare += (len(new) if len(new) <= cap else 0) - (len(old) if len(old) <= cap else 0)
+        frequent += (len(new) > cap) - (len(old) > cap)
+        terms += bool(new) - bool(old)
+        postings += len(new) - len(old)
+        if len(new) > cap:
+            shard[term] = len(new)
+            table(frequent_file(term))[term] = _encode(array("Q", new))
+        elif new:
+            shard[term] = _encode(array("Q", new))
+    if _shard_count(rare) != shards:
+        return None
+    for name, content in parsed.items():
+        if content or name.startswith("search/t/"):
+            files[name] = _json(content)
+        else:  # a frequent terms' file left with none
+            files.pop(name, None)
+    files.update(_document_files(ordered, shards, cap))
+    ordered_names = [*sorted(n for n in files if n.startswith("search/f/")),
+                     *(f"search/t/{n}.json" for n in range(shards)),
+                     *(f"search/d/{n // CHUNK}.json" for n in range(0, len(ordered), CHUNK)),
+                     DOCUMENTS, "search/manifest.json"]
+    return Exported([(name, files[name]) for name in ordered_names], len(ordered), terms, postings, shards,
+                    frequent, made, previous.keys, tuple(fields), rare)
+
+
+def _decoded(encoded: dict[str, list[int]]) -> list[int]:
+    """The postings ``_encode`` wrote, packed, in document order."""
+    packed = []
+    for weight, deltas in encoded.items():
+        number = 0
+        for delta in deltas:
+            number += delta
+            packed.append(number << 8 | int(weight))
+    return sorted(packed)
+
+
+def _shard_count(rare_postings: int) -> int:
+    shards = 1
+    while shards * POSTINGS_PER_SHARD < rare_postings:
+        shards *= 2
+    return shards
+
+
+def _document_files(ordered: list[SearchDoc], shards: int, cap: int) -> list[tuple[str, bytes]]:
+    """The result lines (d/), every document (for the command line's index), the manifest."""
     lines = [[d.title, d.url, d.district_name, d.summary] for d in ordered]
-    files += [(f"search/d/{n // CHUNK}.json", _json(lines[n:n + CHUNK])) for n in range(0, len(lines), CHUNK)]
+    files = [(f"search/d/{n // CHUNK}.json", _json(lines[n:n + CHUNK])) for n in range(0, len(lines), CHUNK)]
     stamp, packed = _documents_file(ordered)
     files.append((DOCUMENTS, packed))
     files.append(("search/manifest.json", _json(_manifest(ordered, stamp, shards, cap))))
-    return Exported(files, len(ordered), terms, postings, shards, frequent_terms, made)
+    return files
 
 
-def _terms(doc: SearchDoc, known: dict[bytes, tuple[bytes, bytes]],
+def _fields_key(doc: SearchDoc) -> bytes:
+    """What stands for the document's fields in ``known``: a digest of their pickle (no two
+    values pickle alike). For a province's 57,590 documents, 0.24-0.28 s against 0.44-0.54 s
+    from their repr()."""
+    return hashlib.blake2b(pickle.dumps(doc.fields, pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
+
+
+def _terms(doc: SearchDoc, key: bytes, known: dict[bytes, tuple[bytes, bytes]],
            made: dict[bytes, tuple[bytes, bytes]]) -> Iterable[tuple[str, int]]:
-    """The document's terms and weights, from ``known`` when its fields are there; put in
-    ``made`` either way. Packed as two byte strings, the terms NUL-separated and one byte a
-    weight, not as a string object per term: a province's packed terms pickle to 41 MB."""
-    # A pickle stands for the fields (no two values pickle alike): for a
-    # province's 57,590 documents, 0.24-0.28 s against 0.44-0.54 s for their repr().
-    key = hashlib.blake2b(pickle.dumps(doc.fields, pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
+    """The document's terms and weights, from ``known`` when its fields (``key``) are there;
+    put in ``made`` either way. Packed as two byte strings, the terms NUL-separated and one
+    byte a weight, not as a string object per term: a province's packed terms pickle to 41 MB."""
     stored = known.get(key)
     if stored is None:
         weights = doc.term_weights()
@@ -142,6 +273,10 @@ def _terms(doc: SearchDoc, known: dict[bytes, tuple[bytes, bytes]],
             return weights.items()
         stored = (text.encode("utf-8"), bytes(weights.values()))
     made[key] = stored
+    return _unpacked(stored)
+
+
+def _unpacked(stored: tuple[bytes, bytes]) -> Iterable[tuple[str, int]]:
     text_bytes, weight_bytes = stored
     return zip(text_bytes.decode("utf-8").split("\x00"), weight_bytes, strict=True) if weight_bytes else ()
 

@@ -185,3 +185,58 @@ def test_an_export_reuses_the_terms_of_documents_whose_fields_are_unchanged(monk
     assert again.files == export(after).files  # export(after) cuts every document afresh
     assert len(again.terms_by_fields) == len(after)
     assert len(first.terms_by_fields.keys() - again.terms_by_fields.keys()) == 1  # document 5's old fields go
+
+
+def test_an_export_is_patched_where_the_last_one_had_the_same_documents(monkeypatch):
+    """Where only some documents' fields changed, the last export's files are patched: the
+    result is byte for byte an export from nothing, also when terms turn frequent or rare
+    again; with other documents the export is made from nothing."""
+    import search.export as export_module
+    from search.documents import SearchDoc
+    from search.export import Previous, export
+
+    monkeypatch.setattr(export_module, "frequent_cap", lambda count: 10)  # more than ten documents: frequent
+    # Eight shards for the 30 to 54 postings of rare terms the documents below have.
+    monkeypatch.setattr(export_module, "POSTINGS_PER_SHARD", 7)
+
+    def doc(n, street):
+        return SearchDoc(f"community:{n}", "community", f"恒信{n}号小区", f"communities/{n}/", "150802", "临河区",
+                         f"{street}{n}号", (("name", f"恒信{n}号小区"), ("address", f"{street}{n}号")), (n,))
+
+    def previous_of(exported):
+        return Previous(dict(exported.files), exported.keys, exported.fields, exported.shards,
+                        exported.rare_postings, exported.terms, exported.postings, exported.frequent)
+
+    def patched(docs, last):
+        """The patched export, after checking it against one from nothing."""
+        whole = export(docs)
+        make_whole = export_module._export
+        monkeypatch.setattr(export_module, "_export", lambda *args: pytest.fail("made from nothing"))
+        made = export(docs, last.terms_by_fields, previous_of(last))
+        monkeypatch.setattr(export_module, "_export", make_whole)
+        assert made.files == whole.files
+        assert ((made.documents, made.terms, made.postings, made.shards, made.frequent)
+                == (whole.documents, whole.terms, whole.postings, whole.shards, whole.frequent))
+        return made
+
+    streets = ["解放路"] * 10 + ["新华街"] * 20  # 解放 in ten documents: not frequent
+    first = export([doc(n, s) for n, s in enumerate(streets)], {})
+    assert first.shards == 8 and first.frequent
+    streets[12] = "解放路"  # eleven: frequent
+    second = patched([doc(n, s) for n, s in enumerate(streets)], first)
+    assert json.loads(dict(second.files)[export_module.frequent_file("解放")])
+    streets[3] = "胜利路"  # ten again, and a street nobody had
+    third = patched([doc(n, s) for n, s in enumerate(streets)], second)
+    assert export_module.frequent_file("解放") not in dict(third.files)
+
+    fewer = [doc(n, s) for n, s in enumerate(streets[:-1])]
+    assert export(fewer, third.terms_by_fields, previous_of(third)).files == export(fewer).files
+
+    # Where the rare terms' postings would need another number of shards, from nothing too.
+    monkeypatch.setattr(export_module, "POSTINGS_PER_SHARD", 20)
+    streets = ["解放路"] * 10 + ["新华街"] * 20
+    last = export([doc(n, s) for n, s in enumerate(streets)], {})
+    streets[12] = "解放路"
+    again = [doc(n, s) for n, s in enumerate(streets)]
+    assert export_module._patched(again, last.terms_by_fields, previous_of(last)) is None
+    assert export(again, last.terms_by_fields, previous_of(last)).files == export(again).files

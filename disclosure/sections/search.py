@@ -18,7 +18,7 @@ from pathlib import Path
 
 import search as search_package
 from search.documents import KIND_LABELS, SearchDoc
-from search.export import export
+from search.export import Previous, export
 
 from .. import keptfiles
 from ..model import Model
@@ -28,6 +28,7 @@ from ..recordcache import RecordCache, value_bytes
 from ..settings import Settings
 
 TERMS = "terms"  # the entry of <site>/.cache/search-terms
+LAST = "last-export"  # the entry there that names the last export made (_previous)
 
 
 def reads(settings: Settings) -> Reads:
@@ -73,14 +74,29 @@ def _exported_files(docs: list[SearchDoc], source: Path) -> list[tuple[str, byte
     terms = RecordCache(source / ".cache" / "search-terms")
     terms_key = terms.key(tokenizer.hexdigest())
     known = terms.get(TERMS, terms_key) or {}
-    exported = export(docs, known)
+    exported = export(docs, known, _previous(terms.get(LAST, terms_key), archive.parent))
     if exported.terms_by_fields.keys() != known.keys():  # the terms of removed documents go too
         terms.put(TERMS, terms_key, exported.terms_by_fields)
     files = exported.files
     with keptfiles.writing(archive) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_STORED) as stored:
         for name, content in files:
             stored.writestr(name, content)
+    terms.put(LAST, terms_key, (archive.name, exported.keys, exported.fields, exported.shards,
+                                exported.rare_postings, exported.terms, exported.postings, exported.frequent))
     return files
+
+
+def _previous(last: tuple | None, folder: Path) -> Previous | None:
+    """The export made last (``LAST``: its archive's name, and what Exported said of it), for
+    this one to patch; None when its archive is gone (a build that had no use for it forgot it)."""
+    if last is None:
+        return None
+    name, *said = last
+    try:
+        with zipfile.ZipFile(folder / name) as stored:
+            return Previous({entry: stored.read(entry) for entry in stored.namelist()}, *said)
+    except (OSError, zipfile.BadZipFile):
+        return None
 
 
 def documents(model: Model) -> list[SearchDoc]:
