@@ -240,3 +240,32 @@ def test_an_export_is_patched_where_the_last_one_had_the_same_documents(monkeypa
     again = [doc(n, s) for n, s in enumerate(streets)]
     assert export_module._patched(again, last.terms_by_fields, previous_of(last)) is None
     assert export(again, last.terms_by_fields, previous_of(last)).files == export(again).files
+
+
+def test_a_rebuild_after_a_community_changed_patches_the_last_search_export(site, tmp_path, monkeypatch):
+    """The search section finds the last export through its kept entry and patches it; the
+    site equals one built from nothing."""
+    import datetime as dt
+    import shutil
+
+    from conftest import COMMUNITIES
+
+    import search.export as export_module
+    from disclosure.build import BuildOptions, build
+
+    as_of, output = dt.date(2026, 6, 1), tmp_path / "out"
+    build(BuildOptions(source=site, output=output, as_of=as_of))
+    made_whole = []
+    export_whole = export_module._export
+    monkeypatch.setattr(export_module, "_export", lambda *args: made_whole.append(1) or export_whole(*args))
+    (site / "data/communities.csv").write_text(COMMUNITIES.replace("解放路5号", "解放路55号"), "utf-8")
+    build(BuildOptions(source=site, output=output, as_of=as_of))
+    assert made_whole == []
+    fresh = shutil.copytree(site, tmp_path / "fresh", ignore=shutil.ignore_patterns(".cache"))
+    build(BuildOptions(source=fresh, output=tmp_path / "clean", as_of=as_of, full=True))
+    assert made_whole == [1]
+
+    def tree(folder):
+        return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    assert tree(output) == tree(tmp_path / "clean")

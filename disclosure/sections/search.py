@@ -55,7 +55,8 @@ def _exported_files(docs: list[SearchDoc], source: Path) -> list[tuple[str, byte
     """The shards for these documents; an export made before from the same documents is read
     back from the cache (a province's export takes many seconds, its documents rarely change).
     Otherwise the documents' terms kept from the last export are reused for the documents
-    whose fields are unchanged (search.export.export's ``known``)."""
+    whose fields are unchanged (search.export.export's ``known``), and the last export itself
+    is patched when it has the same documents (``previous``)."""
     # The tokenizer's code, pypinyin's dictionaries and the Unicode tables it normalizes text
     # with are part of the keys, so a changed tokenizer never serves old shards or terms.
     code = b"".join(p.read_bytes() for p in sorted(Path(search_package.__file__).parent.glob("*.py")))
@@ -91,11 +92,11 @@ def _previous(last: tuple | None, folder: Path) -> Previous | None:
     this one to patch; None when its archive is gone (a build that had no use for it forgot it)."""
     if last is None:
         return None
-    name, *said = last
     try:
+        name, *said = last
         with zipfile.ZipFile(folder / name) as stored:
             return Previous({entry: stored.read(entry) for entry in stored.namelist()}, *said)
-    except (OSError, zipfile.BadZipFile):
+    except (OSError, zipfile.BadZipFile, TypeError, ValueError):  # the last two: an entry of another shape
         return None
 
 
