@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator
+import pickle
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 WORKBOOKS = "workbooks"
 SEARCH_EXPORTS = "search-export"
@@ -49,6 +51,16 @@ def writing(path: Path) -> Iterator[Path]:
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def read_appended(path: Path, take: Callable[[Any], None]) -> None:
+    """Give ``take`` each pickle of a file written as pickles one after another, up to a torn
+    or damaged end (a killed writer's), or nothing when there is no such file. Written by
+    this program, for it."""
+    with (contextlib.suppress(OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError),
+          open(path, "rb") as stream):
+        while True:
+            take(pickle.load(stream))  # noqa: S301 - see above
 
 
 def forget_unused(source: Path, started: float, sections: Iterable[str]) -> None:

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING
 import zxingcpp
 from markupsafe import Markup
 
+from . import keptfiles
+
 if TYPE_CHECKING:
     import numpy
 
@@ -131,17 +133,6 @@ class QrCodes:
             self._known = {}
             if self.folder is not None and self.folder.is_dir():
                 for path in sorted(self.folder.glob("*.pickle")):
-                    self._known.update(_read(path))
+                    keptfiles.read_appended(path, self._known.update)  # up to a torn end (a killed worker's)
         return self._known
 
-
-def _read(path: Path) -> dict[str, Image]:
-    """Every batch in a file of appended pickles, up to a torn end (a killed worker's)."""
-    found: dict[str, Image] = {}
-    try:
-        with open(path, "rb") as stream:
-            while True:
-                found.update(pickle.load(stream))  # noqa: S301 - written by this program, for it
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-        pass
-    return found

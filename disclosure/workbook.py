@@ -80,17 +80,13 @@ class KeptRows:
         xml = self._before.get(key)
         if xml is None:
             xml = make(rows, place[1])
-        pickle.dump((key, xml), self._out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump({key: xml}, self._out, protocol=pickle.HIGHEST_PROTOCOL)
         return xml
 
     def _read(self) -> dict[bytes, bytes]:
         """The blocks kept, up to anything unreadable (a damaged file: those are made again)."""
         found: dict[bytes, bytes] = {}
-        with (contextlib.suppress(OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError),
-              open(self.path, "rb") as stream):
-            while True:
-                key, xml = pickle.load(stream)  # noqa: S301 - written by this program, for it
-                found[key] = xml
+        keptfiles.read_appended(self.path, found.update)
         return found
 
 

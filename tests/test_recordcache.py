@@ -260,3 +260,20 @@ def test_checks_across_records_run_again_only_when_what_they_read_changed(site, 
     other_year.write_text(other_year.read_text("utf-8").replace(",85,AA,", ",86,AA,"), "utf-8")
     assert warned_projects() == ["锦绣家园"]
     assert sorted(ran) == ["check_projects", "check_ratings"]
+
+
+def test_a_file_of_appended_pickles_is_read_up_to_its_torn_end(tmp_path):
+    """keptfiles.read_appended, which the QR codes and the workbooks' rows are read with: a
+    writer killed mid-pickle leaves what it wrote before; no file gives nothing."""
+    import pickle
+
+    from disclosure.keptfiles import read_appended
+
+    path = tmp_path / "kept.pickle"
+    whole = pickle.dumps({"b": 2}, protocol=pickle.HIGHEST_PROTOCOL)
+    path.write_bytes(pickle.dumps({"a": 1}, protocol=pickle.HIGHEST_PROTOCOL) + whole + whole[:-3])
+    found: dict = {}
+    read_appended(path, found.update)
+    assert found == {"a": 1, "b": 2}
+    read_appended(tmp_path / "missing.pickle", found.update)
+    assert found == {"a": 1, "b": 2}
