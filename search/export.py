@@ -14,6 +14,7 @@ province-sized build does not wait for whoosh (about 1,800 documents a second he
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import pickle
@@ -53,19 +54,18 @@ class Exported:
     fields: tuple[bytes, ...] = ()
     rare_postings: int = 0
 
+    def summary(self) -> Exported:
+        """This without its files and terms: what the next export needs to know of it
+        besides its files (Previous), small enough to keep beside them."""
+        return dataclasses.replace(self, files=[], terms_by_fields={})
+
 
 @dataclass(frozen=True)
 class Previous:
-    """The last export, for the next to patch: its files, and what Exported said of it."""
+    """The last export, for the next to patch: its files, and its ``Exported.summary``."""
 
     files: dict[str, bytes]
-    keys: tuple[str, ...]
-    fields: tuple[bytes, ...]
-    shards: int
-    rare_postings: int
-    terms: int
-    postings: int
-    frequent: int
+    said: Exported
 
 
 def _json(value: object) -> bytes:
@@ -161,13 +161,13 @@ def _patched(docs: list[SearchDoc], known: dict[bytes, tuple[bytes, bytes]],
     stay as they were, but for the result lines, the documents' file and the manifest, which
     are made again. After one community changed, the province's export needs a few dozen
     shards of thousands."""
-    ordered = in_order(docs)
-    if tuple(d.key for d in ordered) != previous.keys or len(previous.fields) != len(ordered):
+    ordered, said = in_order(docs), previous.said
+    if tuple(d.key for d in ordered) != said.keys or len(said.fields) != len(ordered):
         return None
     made: dict[bytes, tuple[bytes, bytes]] = {}
     fields = [_fields_key(doc) for doc in ordered]
     changes: dict[str, dict[int, int]] = defaultdict(dict)  # term -> {document number: its new weight, 0 for none}
-    for number, (doc, key, old) in enumerate(zip(ordered, fields, previous.fields, strict=True)):
+    for number, (doc, key, old) in enumerate(zip(ordered, fields, said.fields, strict=True)):
         if key == old:
             if key in known:
                 made[key] = known[key]
@@ -182,9 +182,9 @@ def _patched(docs: list[SearchDoc], known: dict[bytes, tuple[bytes, bytes]],
             if before.get(term, 0) != after.get(term, 0):
                 changes[term][number] = after.get(term, 0)
     cap = frequent_cap(len(ordered))
-    files, shards = dict(previous.files), previous.shards
+    files, shards = dict(previous.files), said.shards
     parsed: dict[str, dict] = {}  # the shards and frequent terms' files changed, by name
-    rare, terms, postings, frequent = previous.rare_postings, previous.terms, previous.postings, previous.frequent
+    rare, terms, postings, frequent = said.rare_postings, said.terms, said.postings, said.frequent
 
     def table(name: str) -> dict:
         if name not in parsed:
@@ -222,7 +222,7 @@ def _patched(docs: list[SearchDoc], known: dict[bytes, tuple[bytes, bytes]],
                      *(f"search/d/{n // CHUNK}.json" for n in range(0, len(ordered), CHUNK)),
                      DOCUMENTS, "search/manifest.json"]
     return Exported([(name, files[name]) for name in ordered_names], len(ordered), terms, postings, shards,
-                    frequent, made, previous.keys, tuple(fields), rare)
+                    frequent, made, said.keys, tuple(fields), rare)
 
 
 def _decoded(encoded: dict[str, list[int]]) -> list[int]:

@@ -204,8 +204,7 @@ def test_an_export_is_patched_where_the_last_one_had_the_same_documents(monkeypa
                          f"{street}{n}号", (("name", f"恒信{n}号小区"), ("address", f"{street}{n}号")), (n,))
 
     def previous_of(exported):
-        return Previous(dict(exported.files), exported.keys, exported.fields, exported.shards,
-                        exported.rare_postings, exported.terms, exported.postings, exported.frequent)
+        return Previous(dict(exported.files), exported.summary())
 
     def patched(docs, last):
         """The patched export, after checking it against one from nothing."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import search as search_package
 from search.documents import KIND_LABELS, SearchDoc
-from search.export import Previous, export
+from search.export import Exported, Previous, export
 
 from .. import keptfiles
 from ..model import Model
@@ -69,9 +69,8 @@ def _exported_files(docs: list[SearchDoc], source: Path) -> list[tuple[str, byte
     for start in range(0, len(docs), 1000):
         digest.update(value_bytes([values(doc) for doc in docs[start:start + 1000]]))
     archive = keptfiles.folder(source, keptfiles.SEARCH_EXPORTS, __name__) / f"{digest.hexdigest()}.zip"
-    if keptfiles.used(archive):
-        with contextlib.suppress(OSError, zipfile.BadZipFile), zipfile.ZipFile(archive) as stored:
-            return [(name, stored.read(name)) for name in stored.namelist()]
+    if keptfiles.used(archive) and (stored := _archived(archive)) is not None:
+        return stored
     terms = RecordCache(source / ".cache" / "search-terms")
     terms_key = terms.key(tokenizer.hexdigest())
     known = terms.get(TERMS, terms_key) or {}
@@ -82,22 +81,25 @@ def _exported_files(docs: list[SearchDoc], source: Path) -> list[tuple[str, byte
     with keptfiles.writing(archive) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_STORED) as stored:
         for name, content in files:
             stored.writestr(name, content)
-    terms.put(LAST, terms_key, (archive.name, exported.keys, exported.fields, exported.shards,
-                                exported.rare_postings, exported.terms, exported.postings, exported.frequent))
+    terms.put(LAST, terms_key, (archive.name, exported.summary()))
     return files
 
 
-def _previous(last: tuple | None, folder: Path) -> Previous | None:
-    """The export made last (``LAST``: its archive's name, and what Exported said of it), for
-    this one to patch; None when its archive is gone (a build that had no use for it forgot it)."""
-    if last is None:
-        return None
-    try:
-        name, *said = last
-        with zipfile.ZipFile(folder / name) as stored:
-            return Previous({entry: stored.read(entry) for entry in stored.namelist()}, *said)
-    except (OSError, zipfile.BadZipFile, TypeError, ValueError):  # the last two: an entry of another shape
-        return None
+def _archived(archive: Path) -> list[tuple[str, bytes]] | None:
+    """The files of a kept export, or None when it cannot be read."""
+    with contextlib.suppress(OSError, zipfile.BadZipFile), zipfile.ZipFile(archive) as stored:
+        return [(name, stored.read(name)) for name in stored.namelist()]
+    return None
+
+
+def _previous(last: object, folder: Path) -> Previous | None:
+    """The export made last (``LAST``: its archive's name and its Exported.summary), for this
+    one to patch; None when its archive is gone (a build that had no use for it forgot it)."""
+    if not (isinstance(last, tuple) and len(last) == 2 and isinstance(last[1], Exported)):
+        return None  # none kept, or kept by another version of this code
+    name, said = last
+    stored = _archived(folder / name)
+    return Previous(dict(stored), said) if stored is not None else None
 
 
 def documents(model: Model) -> list[SearchDoc]:
