@@ -412,6 +412,47 @@ def test_files_removed_or_cut_in_output_by_hand_are_written_again(site, tmp_path
     assert tree(output) == tree(clean)
 
 
+@pytest.mark.parametrize("hand_edit", [False, True], ids=["output as left", "a kept section's file removed"])
+def test_the_check_of_the_last_builds_files_is_awaited_only_after_assembling(site, tmp_path, monkeypatch, hand_edit):
+    """The check runs beside reading and assembling; when it finds a file of a section that
+    was to be left alone gone, that section is assembled after all."""
+    from concurrent.futures import Future
+
+    from disclosure import build as build_module
+
+    output = tmp_path / "out"
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    if hand_edit:
+        next((output / "downloads/ledger").glob("*.xlsx")).unlink()  # the coverage section's
+    events = []
+
+    class Checked(Future):
+        def result(self, timeout=None):
+            events.append("check answered")
+            return super().result(timeout)
+
+    def check_apart(previous, folder):
+        answer = Checked()
+        answer.set_result(previous.damaged(folder))
+        return answer
+
+    def assemble(inputs, as_of, source, workers=1, kept=None):
+        events.append(("assembled", "coverage" in (kept or {})))
+        return original_assemble(inputs, as_of, source, workers, kept)
+
+    original_assemble = build_module.assemble
+    monkeypatch.setattr(build_module, "_damaged_in_background", check_apart)
+    monkeypatch.setattr(build_module, "assemble", assemble)
+    write_site(site, {"data/companies.csv": COMPANIES.replace("0478-8000001", "0478-8000099")})
+    report = build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert events[:2] == [("assembled", True), "check answered"]
+    assert events[2:3] == ([("assembled", False)] if hand_edit else ["check answered"])
+    assert ("coverage" in report.sections_kept) is not hand_edit
+    clean = tmp_path / "clean"
+    build(BuildOptions(source=site, output=clean, as_of=AS_OF, full=True))
+    assert tree(output) == tree(clean)
+
+
 @pytest.mark.parametrize("damage", ["cut short", "not a pickle", "a ledger cut short", "no ledgers"])
 def test_a_damaged_record_of_the_last_build_means_everything_is_rendered(site, tmp_path, damage):
     from disclosure.ledgers import ledgers_path
