@@ -331,6 +331,7 @@ def _build(options: BuildOptions, held: list[object] | None = None) -> BuildRepo
             # A file of a section left alone was removed or cut in output/ by hand: that
             # section is made after all, and so is the sitemap that lists its pages.
             kept = whole
+            del assembled  # not both sets of pages at once
             assembled = assemble(inputs, as_of, source, workers, kept)
         pages, files = assembled.pages, assembled.files
         files += _static_files(themes, {f.path for f in files})
