@@ -110,6 +110,17 @@ def edit_first_row(data: Path, dataset: str, old: str, new: str) -> None:
     path.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
 
 
+def edit_company(data: Path, run: int) -> None:
+    """The first company's phone number, a value not used before in each ``run`` (0-7)."""
+    edit_first_row(data, "companies", f",04{78 + run}-", f",04{79 + run}-")
+
+
+def edit_community(data: Path, run: int) -> None:
+    """The first community's address, a value not used before in each ``run`` (0-7)."""
+    marks = "甲乙丙丁戊己庚辛"
+    edit_first_row(data, "communities", f"号{marks[run - 1] if run else ''},", f"号{marks[run]},")
+
+
 def prepare_site(work: Path, companies: int | None, communities: int | None, years: int) -> Path:
     """A site in ``work``/site, made afresh: synthetic data of that size (written once with
     disclosure.demo and cached under /tmp), or the bundled data when ``companies`` is None."""
@@ -162,10 +173,9 @@ def main() -> None:
         measure("rebuild, no change")
 
         # One company's phone, and one community's address, each time a value not used before.
-        edit_first_row(source / "data", "companies", f",04{78 + run}-", f",04{79 + run}-")
+        edit_company(source / "data", run)
         measure("rebuild, one company")
-        edit_first_row(source / "data", "communities", f"号{'甲乙丙丁戊己庚辛'[run - 1] if run else ''},",
-                       f"号{'甲乙丙丁戊己庚辛'[run]},")
+        edit_community(source / "data", run)
         measure("rebuild, one community")
 
         if ratings:
