@@ -314,11 +314,13 @@ def _build(options: BuildOptions, held: list[object] | None = None) -> BuildRepo
     own_templates = any(path.is_file() for theme in themes if theme != BUNDLED_THEME
                         for path in (theme / "templates").rglob("*"))
     section_keys = {name_of(s): keys.key(name_of(s), reads_of(s, inputs.settings, own_templates)) for s in SECTIONS}
-    # Which sections to leave alone is decided before the check of the last build's files
-    # (another process, for a large site) has answered, so that it runs on while this one
-    # assembles. Asked for here, it kept a `serve` process waiting 0.74-0.88 s a rebuild at
-    # province scale (three rebuilds after a phone edit): reading found the records in memory.
-    kept = left_alone(previous.sections, section_keys, previous.ledgers, frozenset()) if damaged else {}
+    # Which sections to leave alone is decided with the check of the last build's files when
+    # it has answered (a small site's is made here), else as if every file were there, so that
+    # the check (another process, for a large site) runs on while this one assembles: asked
+    # for here, it kept a `serve` process waiting 0.74-0.88 s a rebuild at province scale
+    # (three rebuilds after a phone edit), as reading found the records in memory.
+    answered = damaged.result() if damaged is not None and damaged.done() else frozenset()
+    kept = left_alone(previous.sections, section_keys, previous.ledgers, answered) if damaged else {}
     lap("读取与校验")
 
     # Assembling, too, makes objects that live until the build ends (the pages), and no garbage

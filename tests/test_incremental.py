@@ -427,28 +427,56 @@ def test_the_check_of_the_last_builds_files_is_awaited_only_after_assembling(sit
     events = []
 
     class Checked(Future):
+        """A check still running until its answer is asked for."""
+
+        def __init__(self, previous, folder):
+            super().__init__()
+            self.previous, self.folder = previous, folder
+
         def result(self, timeout=None):
             events.append("check answered")
+            if not self.done():
+                self.set_result(self.previous.damaged(self.folder))
             return super().result(timeout)
-
-    def check_apart(previous, folder):
-        answer = Checked()
-        answer.set_result(previous.damaged(folder))
-        return answer
 
     def assemble(inputs, as_of, source, workers=1, kept=None):
         events.append(("assembled", "coverage" in (kept or {})))
         return original_assemble(inputs, as_of, source, workers, kept)
 
     original_assemble = build_module.assemble
-    monkeypatch.setattr(build_module, "_damaged_in_background", check_apart)
+    monkeypatch.setattr(build_module, "_damaged_in_background", Checked)
     monkeypatch.setattr(build_module, "assemble", assemble)
     write_site(site, {"data/companies.csv": COMPANIES.replace("0478-8000001", "0478-8000099")})
     report = build(BuildOptions(source=site, output=output, as_of=AS_OF))
     assert events[:2] == [("assembled", True), "check answered"]  # assembled before the answer was asked for
     assembled = [event for event in events if event != "check answered"]
-    assert assembled == [("assembled", True), ("assembled", False)] if hand_edit else [("assembled", True)]
+    assert assembled == ([("assembled", True), ("assembled", False)] if hand_edit else [("assembled", True)])
     assert ("coverage" in report.sections_kept) is not hand_edit
+    clean = tmp_path / "clean"
+    build(BuildOptions(source=site, output=clean, as_of=AS_OF, full=True))
+    assert tree(output) == tree(clean)
+
+
+def test_a_check_already_answered_decides_what_is_left_alone_before_assembling(site, tmp_path, monkeypatch):
+    """A small site's files are checked in the build's own process, before assembling: a
+    kept section's file removed by hand means that section is assembled, once."""
+    from disclosure import build as build_module
+
+    output = tmp_path / "out"
+    build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    next((output / "downloads/ledger").glob("*.xlsx")).unlink()  # the coverage section's
+    kept_when_assembled = []
+    original_assemble = build_module.assemble
+
+    def assemble(inputs, as_of, source, workers=1, kept=None):
+        kept_when_assembled.append(sorted(kept or {}))
+        return original_assemble(inputs, as_of, source, workers, kept)
+
+    monkeypatch.setattr(build_module, "assemble", assemble)
+    write_site(site, {"data/companies.csv": COMPANIES.replace("0478-8000001", "0478-8000099")})
+    report = build(BuildOptions(source=site, output=output, as_of=AS_OF))
+    assert len(kept_when_assembled) == 1 and "coverage" not in kept_when_assembled[0]
+    assert kept_when_assembled[0] == sorted(report.sections_kept) and "credit" in report.sections_kept
     clean = tmp_path / "clean"
     build(BuildOptions(source=site, output=clean, as_of=AS_OF, full=True))
     assert tree(output) == tree(clean)
