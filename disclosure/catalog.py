@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import operator
-import pickle
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from . import credit, prices
 from .loading import TABLE_SUFFIXES, RawTable, read_table
 from .pinyin import slug
 from .problems import Problems
-from .recordcache import RecordCache
+from .recordcache import RecordCache, value_bytes
 from .records import (
     COMPANY_MODES,
     Community,
@@ -305,9 +304,9 @@ def _records(table: RawTable, cls: type, lookups: Lookups, problems: Problems, f
     for raw in table.rows:
         # A digest of the cells, not their text: 50,000 rows' text as keys took 120 MB. Of a
         # pickle of their names and values: of their repr, it took three times as long (0.76
-        # and 0.83 s against 0.25 s for the province's communities sheet).
-        cells = hashlib.blake2b(pickle.dumps((tuple(raw.cells), tuple(raw.cells.values())), pickle.HIGHEST_PROTOCOL),
-                                digest_size=16).digest()
+        # and 0.83 s against 0.25 s for the province's communities sheet). Without the memo
+        # (value_bytes), so that equal cells give one digest whatever strings they share.
+        cells = hashlib.blake2b(value_bytes((tuple(raw.cells), tuple(raw.cells.values()))), digest_size=16).digest()
         known = passed_before.get(cells)
         if known is not None:
             record, digest = known
@@ -386,7 +385,7 @@ def _unique(*keys: str) -> Check:
 
 
 def _check_unique(records: list[Any], keys: tuple[str, ...], problems: Problems) -> None:
-    # attrgetter and one pass: this runs on every build, over 50,000 communities twice.
+    # attrgetter and one pass: each time the file is read afresh, over 50,000 communities twice.
     key_of = operator.attrgetter(*keys)
     values = [(v,) if len(keys) == 1 else v for v in map(key_of, records)]
     counts = Counter(values)
